@@ -1,0 +1,341 @@
+package io.shopstream.common.config;
+
+import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.FallbackKey;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * A job's configuration, read the Flink way: {@link ShopOptions} defaults, overridden by Flink's
+ * {@code config.yaml} (when run with {@code flink run}), by {@code -Dkey=value} and finally by
+ * {@code --key value} program arguments. Unknown ShopStream keys, unknown Flink keys and invalid
+ * values fail at start-up with a message naming the key.
+ */
+public final class JobConfig {
+
+    /** Flink settings every ShopStream job starts with unless the cluster or the user sets them. */
+    public static final Map<String, String> FLINK_DEFAULTS =
+            Map.of(
+                    "state.backend.type", "rocksdb",
+                    "execution.checkpointing.incremental", "true",
+                    "execution.checkpointing.interval", "10 s",
+                    "execution.checkpointing.mode", "EXACTLY_ONCE");
+
+    private final String job;
+    private final Configuration shop;
+    private final Configuration flink;
+    private final Map<String, String> sources;
+
+    private JobConfig(String job, Configuration shop, Configuration flink, Map<String, String> sources) {
+        this.job = job;
+        this.shop = shop;
+        this.flink = flink;
+        this.sources = sources;
+    }
+
+    /** Parses program arguments alone (no cluster configuration). */
+    public static JobConfig fromArgs(String job, String... args) {
+        return fromArgs(job, new Configuration(), args);
+    }
+
+    /**
+     * Parses program arguments on top of a base configuration (for {@code flink run}, the
+     * environment's configuration, which holds the cluster's {@code config.yaml}).
+     */
+    public static JobConfig fromArgs(String job, ReadableConfig base, String... args) {
+        Map<String, String> sources = new LinkedHashMap<>();
+        Configuration shop = new Configuration();
+        Configuration flink = new Configuration();
+
+        // config.yaml: our keys are validated, Flink's are the cluster's business.
+        for (Map.Entry<String, String> e : base.toMap().entrySet()) {
+            if (isShopKey(e.getKey())) {
+                setShop(shop, e.getKey(), e.getValue());
+                sources.put(e.getKey(), "config.yaml");
+            }
+        }
+        for (Map.Entry<String, String> e : FLINK_DEFAULTS.entrySet()) {
+            if (!base.toMap().containsKey(e.getKey())) {
+                flink.setString(e.getKey(), e.getValue());
+            }
+        }
+
+        List<String> list = List.of(args);
+        for (int i = 0; i < list.size(); i++) {
+            String arg = list.get(i);
+            String key;
+            String value;
+            String source;
+            if (arg.startsWith("-D")) {
+                String kv = arg.length() == 2 ? next(list, ++i, arg) : arg.substring(2);
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new ConfigException("Expected -Dkey=value but got '" + arg + "'");
+                }
+                key = kv.substring(0, eq).trim();
+                value = kv.substring(eq + 1).trim();
+                source = "-D";
+            } else if (arg.startsWith("--")) {
+                String kv = arg.substring(2);
+                int eq = kv.indexOf('=');
+                if (eq > 0) {
+                    key = kv.substring(0, eq);
+                    value = kv.substring(eq + 1);
+                } else {
+                    key = kv;
+                    value = next(list, ++i, arg);
+                }
+                source = "--" + key;
+            } else {
+                throw new ConfigException(
+                        "Unexpected argument '" + arg + "': use --key value or -Dkey=value (see --help)");
+            }
+            if (isShopKey(key)) {
+                setShop(shop, key, value);
+            } else if (source.equals("-D")) {
+                setFlink(flink, key, value);
+            } else {
+                throw unknown(key);
+            }
+            sources.put(key, source.equals("-D") ? "-D" : "argument");
+        }
+        validate(shop);
+        return new JobConfig(job, shop, flink, sources);
+    }
+
+    public String job() {
+        return job;
+    }
+
+    public <T> T get(ConfigOption<T> option) {
+        return shop.get(option);
+    }
+
+    /**
+     * The Flink settings this job adds to its environment: the suite's defaults (where the
+     * cluster has none) and every {@code -D} argument. Generic (Kryo) types are always disabled.
+     */
+    public Configuration flinkConfiguration() {
+        Configuration conf = new Configuration(flink);
+        conf.setString("pipeline.generic-types", "false");
+        return conf;
+    }
+
+    /** Prints the effective configuration, one key per line, with where each value came from. */
+    public void print(PrintStream out) {
+        out.println("ShopStream job '" + job + "' configuration:");
+        for (ConfigOption<?> option : ShopOptions.ALL) {
+            String from = sources.getOrDefault(option.key(), "default");
+            out.printf("  %-34s = %-28s (%s)%n", option.key(), format(shop.get(option)), from);
+        }
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(flinkConfiguration().toMap()).entrySet()) {
+            String from = sources.getOrDefault(e.getKey(), e.getKey().equals("pipeline.generic-types") ? "always" : "suite default");
+            out.printf("  %-34s = %-28s (%s)%n", e.getKey(), e.getValue(), from);
+        }
+    }
+
+    /** The usage text listing every option with its default and description. */
+    public static String usage(String job) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Usage: ").append(job).append(" [--key value]... [-Dflink.key=value]...\n\nOptions:\n");
+        for (ConfigOption<?> option : ShopOptions.ALL) {
+            sb.append(String.format("  --%-32s default %s%n      %s%n", option.key(),
+                    format(option.defaultValue()), option.description()));
+        }
+        sb.append("\nAny Flink option can be given as -Dkey=value (for example"
+                + " -Dexecution.checkpointing.interval=5s -Dstate.backend.type=hashmap).\n");
+        return sb.toString();
+    }
+
+    private static String format(Object value) {
+        if (value instanceof Duration d) {
+            return humanDuration(d);
+        }
+        return String.valueOf(value);
+    }
+
+    private static String humanDuration(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 60_000 == 0 && ms > 0) {
+            return (ms / 60_000) + " min";
+        }
+        if (ms % 1000 == 0) {
+            return (ms / 1000) + " s";
+        }
+        return ms + " ms";
+    }
+
+    private static String next(List<String> args, int i, String after) {
+        if (i >= args.size()) {
+            throw new ConfigException("Missing value after '" + after + "'");
+        }
+        return args.get(i);
+    }
+
+    private static boolean isShopKey(String key) {
+        return ShopOptions.PREFIXES.stream().anyMatch(key::startsWith);
+    }
+
+    private static ConfigOption<?> shopOption(String key) {
+        return ShopOptions.ALL.stream().filter(o -> o.key().equals(key)).findFirst().orElse(null);
+    }
+
+    private static ConfigException unknown(String key) {
+        List<String> known = new ArrayList<>();
+        ShopOptions.ALL.forEach(o -> known.add(o.key()));
+        return new ConfigException(
+                "Unknown option '" + key + "'. ShopStream options are: " + String.join(", ", known)
+                        + ". Flink options go in config.yaml or -Dkey=value.");
+    }
+
+    private static void setShop(Configuration shop, String key, String value) {
+        ConfigOption<?> option = shopOption(key);
+        if (option == null) {
+            throw unknown(key);
+        }
+        shop.setString(key, value);
+        try {
+            shop.get(option);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(
+                    "Invalid value '" + value + "' for option '" + key + "' (default "
+                            + format(option.defaultValue()) + "): " + rootMessage(e));
+        }
+    }
+
+    private static void setFlink(Configuration flink, String key, String value) {
+        ConfigOption<?> option = FlinkOptionIndex.find(key);
+        if (option == null) {
+            throw new ConfigException(
+                    "Unknown Flink option '" + key + "' in -D" + key + "=" + value
+                            + " (ShopStream checks -D keys against Flink's documented options)");
+        }
+        Configuration probe = new Configuration();
+        probe.setString(key, value);
+        try {
+            probe.get(option);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("Invalid value '" + value + "' for Flink option '" + key + "': " + rootMessage(e));
+        }
+        flink.setString(key, value);
+    }
+
+    private static void validate(Configuration shop) {
+        for (ConfigOption<?> option : ShopOptions.ALL) {
+            Object value = shop.get(option);
+            if (value instanceof Duration d && (d.isNegative() || d.isZero())) {
+                throw new ConfigException("Option '" + option.key() + "' must be a positive duration, got " + d);
+            }
+            if (value instanceof Integer n && n <= 0) {
+                throw new ConfigException("Option '" + option.key() + "' must be positive, got " + n);
+            }
+            if (value instanceof String s && s.isBlank()) {
+                throw new ConfigException("Option '" + option.key() + "' must not be empty");
+            }
+        }
+        if (shop.get(ShopOptions.TRANSACTION_TIMEOUT).compareTo(Duration.ofMinutes(15)) > 0) {
+            throw new ConfigException(
+                    "Option 'kafka.transaction-timeout' is " + humanDuration(shop.get(ShopOptions.TRANSACTION_TIMEOUT))
+                            + ", above the 15 min that Kafka brokers accept by default (transaction.max.timeout.ms)");
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    /** Index of Flink's documented option keys, read from its option classes. */
+    static final class FlinkOptionIndex {
+
+        private static final String[] CLASSES = {
+            "org.apache.flink.configuration.CoreOptions",
+            "org.apache.flink.configuration.PipelineOptions",
+            "org.apache.flink.configuration.ExecutionOptions",
+            "org.apache.flink.configuration.CheckpointingOptions",
+            "org.apache.flink.configuration.StateBackendOptions",
+            "org.apache.flink.configuration.StateRecoveryOptions",
+            "org.apache.flink.configuration.StateChangelogOptions",
+            "org.apache.flink.configuration.RestartStrategyOptions",
+            "org.apache.flink.configuration.RestOptions",
+            "org.apache.flink.configuration.WebOptions",
+            "org.apache.flink.configuration.TaskManagerOptions",
+            "org.apache.flink.configuration.JobManagerOptions",
+            "org.apache.flink.configuration.MetricOptions",
+            "org.apache.flink.configuration.HeartbeatManagerOptions",
+            "org.apache.flink.configuration.DeploymentOptions",
+            "org.apache.flink.configuration.ClusterOptions",
+            "org.apache.flink.configuration.NettyShuffleEnvironmentOptions",
+            "org.apache.flink.configuration.HighAvailabilityOptions",
+            "org.apache.flink.configuration.SecurityOptions",
+            "org.apache.flink.configuration.AkkaOptions",
+            "org.apache.flink.configuration.RpcOptions",
+            "org.apache.flink.configuration.BlobServerOptions",
+            "org.apache.flink.configuration.ResourceManagerOptions",
+            "org.apache.flink.configuration.ExternalResourceOptions",
+            "org.apache.flink.configuration.BatchExecutionOptions",
+            "org.apache.flink.configuration.StateLatencyTrackOptions",
+            "org.apache.flink.configuration.TraceOptions",
+            "org.apache.flink.configuration.EventOptions",
+            "org.apache.flink.configuration.MemorySize",
+            "org.apache.flink.state.rocksdb.RocksDBOptions",
+            "org.apache.flink.state.rocksdb.RocksDBConfigurableOptions",
+            "org.apache.flink.streaming.api.environment.ExecutionCheckpointingOptions",
+        };
+
+        private static volatile Map<String, ConfigOption<?>> index;
+
+        static ConfigOption<?> find(String key) {
+            Map<String, ConfigOption<?>> map = index;
+            if (map == null) {
+                map = build();
+                index = map;
+            }
+            return map.get(key);
+        }
+
+        static Set<String> keys() {
+            find("");
+            return new TreeSet<>(index.keySet());
+        }
+
+        private static Map<String, ConfigOption<?>> build() {
+            Map<String, ConfigOption<?>> map = new LinkedHashMap<>();
+            for (String className : CLASSES) {
+                Class<?> type;
+                try {
+                    type = Class.forName(className, false, JobConfig.class.getClassLoader());
+                } catch (ClassNotFoundException | LinkageError e) {
+                    continue; // an optional module that is not on this classpath
+                }
+                for (Field field : type.getFields()) {
+                    if (Modifier.isStatic(field.getModifiers()) && ConfigOption.class.isAssignableFrom(field.getType())) {
+                        try {
+                            ConfigOption<?> option = (ConfigOption<?>) field.get(null);
+                            map.put(option.key(), option);
+                            for (FallbackKey fallback : option.fallbackKeys()) {
+                                map.putIfAbsent(fallback.getKey(), option);
+                            }
+                        } catch (IllegalAccessException e) {
+                            // not an accessible option constant
+                        }
+                    }
+                }
+            }
+            return map;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.shopstream.common.config;
+
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Start-up shared by every job's {@code main}: parse and print the configuration, set up Flink. */
+public final class JobSetup {
+
+    private JobSetup() {}
+
+    /** The environment and configuration of a job about to be built. */
+    public record Started(StreamExecutionEnvironment env, JobConfig config) {}
+
+    /**
+     * Reads the configuration for {@code job} (see {@link JobConfig}), prints it, and applies its
+     * Flink settings to the execution environment. Returns null after printing the usage for
+     * {@code --help}. A bad key or value fails with a {@link ConfigException} naming it.
+     */
+    public static Started start(String job, String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--help") || arg.equals("-h")) {
+                System.out.println(JobConfig.usage(job));
+                return null;
+            }
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobConfig config;
+        try {
+            config = JobConfig.fromArgs(job, env.getConfiguration(), args);
+        } catch (ConfigException e) {
+            System.err.println("ShopStream " + job + ": configuration error: " + e.getMessage());
+            throw e;
+        }
+        config.print(System.out);
+        env.configure(config.flinkConfiguration());
+        return new Started(env, config);
+    }
+}

@@ -1,0 +1,126 @@
+package io.shopstream.common.config;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+
+/**
+ * Every ShopStream setting, as Flink {@link ConfigOption}s with the contract's defaults. Set them
+ * with {@code --key value} program arguments, {@code -Dkey=value}, or in Flink's {@code
+ * config.yaml}.
+ */
+public final class ShopOptions {
+
+    private ShopOptions() {}
+
+    // ---- Kafka ----
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            key("kafka.bootstrap-servers")
+                    .stringType()
+                    .defaultValue("localhost:9092")
+                    .withDescription("Kafka bootstrap servers (host:port, comma separated).");
+
+    public static final ConfigOption<String> GROUP_ID_PREFIX =
+            key("kafka.group-id-prefix")
+                    .stringType()
+                    .defaultValue("shopstream")
+                    .withDescription("Consumer group id prefix; the job name is appended.");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX =
+            key("kafka.transactional-id-prefix")
+                    .stringType()
+                    .defaultValue("shopstream")
+                    .withDescription(
+                            "Prefix of the exactly-once sinks' transactional ids; the job and output are appended."
+                                    + " Two running copies of a job must not share it.");
+
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
+            key("kafka.transaction-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "Kafka transaction timeout of the exactly-once sinks. Must not exceed the broker's"
+                                    + " transaction.max.timeout.ms (15 min by default) and must exceed the"
+                                    + " checkpoint interval plus the longest expected downtime.");
+
+    // ---- Topics ----
+
+    public static final ConfigOption<String> TOPIC_PRODUCTS = topic("products", "shop.products");
+    public static final ConfigOption<String> TOPIC_CUSTOMERS = topic("customers", "shop.customers");
+    public static final ConfigOption<String> TOPIC_EVENTS = topic("events", "shop.events");
+    public static final ConfigOption<String> TOPIC_PAYMENTS = topic("payments", "shop.payments");
+    public static final ConfigOption<String> TOPIC_ENRICHED = topic("enriched", "shop.events.enriched");
+    public static final ConfigOption<String> TOPIC_DLQ = topic("dlq", "shop.dlq");
+    public static final ConfigOption<String> TOPIC_CATEGORY_STATS = topic("category-stats", "shop.category-stats");
+    public static final ConfigOption<String> TOPIC_CATEGORY_STATS_LATE =
+            topic("category-stats-late", "shop.category-stats.late");
+    public static final ConfigOption<String> TOPIC_SESSIONS = topic("sessions", "shop.sessions");
+    public static final ConfigOption<String> TOPIC_SESSIONS_LATE = topic("sessions-late", "shop.sessions.late");
+    public static final ConfigOption<String> TOPIC_ORDERS_PAID = topic("orders-paid", "shop.orders.paid");
+    public static final ConfigOption<String> TOPIC_ORDERS_UNPAID = topic("orders-unpaid", "shop.orders.unpaid");
+    public static final ConfigOption<String> TOPIC_PAYMENTS_ORPHANED =
+            topic("payments-orphaned", "shop.payments.orphaned");
+
+    // ---- Inputs and event time ----
+
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES =
+            key("input.max-record-bytes")
+                    .intType()
+                    .defaultValue(65_536)
+                    .withDescription("Input record values larger than this are dead-lettered unread (TOO_LARGE).");
+
+    public static final ConfigOption<Duration> IDLE_TIMEOUT =
+            key("source.idle-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "A source partition without data for this long is idle and does not hold the watermark back.");
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+            key("watermark.out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription("How far behind the newest event time an event may arrive and still be on time.");
+
+    // ---- enrich ----
+
+    public static final ConfigOption<Duration> ENRICH_MAX_WAIT =
+            key("enrich.max-wait")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "Processing time an event waits for missing product/customer data before it goes out marked.");
+
+    public static final ConfigOption<Duration> DUPLICATE_HORIZON =
+            key("enrich.duplicate-horizon")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "An event with the id of an accepted event of the same customer and a ts less than this"
+                                    + " after the first one's is a duplicate.");
+
+    /** All options, in the order they are printed at start-up. */
+    public static final List<ConfigOption<?>> ALL =
+            List.of(
+                    BOOTSTRAP_SERVERS, GROUP_ID_PREFIX, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT,
+                    TOPIC_PRODUCTS, TOPIC_CUSTOMERS, TOPIC_EVENTS, TOPIC_PAYMENTS, TOPIC_ENRICHED, TOPIC_DLQ,
+                    TOPIC_CATEGORY_STATS, TOPIC_CATEGORY_STATS_LATE, TOPIC_SESSIONS, TOPIC_SESSIONS_LATE,
+                    TOPIC_ORDERS_PAID, TOPIC_ORDERS_UNPAID, TOPIC_PAYMENTS_ORPHANED,
+                    MAX_RECORD_BYTES, IDLE_TIMEOUT, OUT_OF_ORDERNESS,
+                    ENRICH_MAX_WAIT, DUPLICATE_HORIZON);
+
+    /** Key prefixes that belong to ShopStream; a key under one of them must be a known option. */
+    public static final List<String> PREFIXES =
+            List.of("kafka.", "topics.", "input.", "source.", "watermark.", "enrich.", "category-stats.",
+                    "sessions.", "payments.");
+
+    private static ConfigOption<String> topic(String name, String defaultTopic) {
+        return key("topics." + name)
+                .stringType()
+                .defaultValue(defaultTopic)
+                .withDescription("Kafka topic " + defaultTopic + ".");
+    }
+}

@@ -1,0 +1,186 @@
+package io.shopstream.testkit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A real Kafka cluster (KRaft, one combined broker/controller) inside the JVM, on 127.0.0.1,
+ * with helpers to create topics, produce and read back committed records.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private final KafkaClusterTestKit cluster;
+    private KafkaProducer<byte[], byte[]> producer;
+
+    private EmbeddedKafka(KafkaClusterTestKit cluster) {
+        this.cluster = cluster;
+    }
+
+    /** Starts a single-node cluster and waits until the broker is ready (about 2 s). */
+    public static EmbeddedKafka start() {
+        try {
+            KafkaClusterTestKit cluster =
+                    new KafkaClusterTestKit.Builder(
+                                    new TestKitNodes.Builder()
+                                            .setCombined(true)
+                                            .setNumBrokerNodes(1)
+                                            .setNumControllerNodes(1)
+                                            .build())
+                            .setConfigProp("offsets.topic.replication.factor", "1")
+                            .setConfigProp("transaction.state.log.replication.factor", "1")
+                            .setConfigProp("transaction.state.log.min.isr", "1")
+                            .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                            .setConfigProp("num.partitions", "4")
+                            .setConfigProp("auto.create.topics.enable", "false")
+                            .build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            return new EmbeddedKafka(cluster);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start the embedded Kafka cluster", e);
+        }
+    }
+
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    /** Creates topics with the given partitions; {@code compacted} sets cleanup.policy=compact. */
+    public void createTopics(int partitions, boolean compacted, String... topics) {
+        try (Admin admin = admin()) {
+            List<NewTopic> list = new ArrayList<>();
+            for (String topic : topics) {
+                NewTopic t = new NewTopic(topic, partitions, (short) 1);
+                if (compacted) {
+                    t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                }
+                list.add(t);
+            }
+            admin.createTopics(list).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot create topics " + List.of(topics), e);
+        }
+    }
+
+    public Admin admin() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return Admin.create(props);
+    }
+
+    /** Sends a record synchronously-enough: call {@link #flush()} before relying on it. */
+    public synchronized void send(String topic, byte[] key, byte[] value) {
+        if (producer == null) {
+            producer = new KafkaProducer<>(producerProperties(bootstrapServers()));
+        }
+        producer.send(new ProducerRecord<>(topic, key, value));
+    }
+
+    public synchronized void flush() {
+        if (producer != null) {
+            producer.flush();
+        }
+    }
+
+    /** Producer settings for test input: idempotent, acks=all, byte arrays. */
+    public static Properties producerProperties(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(2 * 1024 * 1024));
+        return props;
+    }
+
+    /**
+     * Reads every committed record of {@code topic} (read_committed, up to the current end
+     * offsets), in partition order then offset order.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .collect(Collectors.toList());
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            // With read_committed, end offsets are the last stable offsets.
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!caughtUp(consumer, end)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Timed out reading " + topic);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        records.sort((a, b) -> a.partition() != b.partition()
+                ? Integer.compare(a.partition(), b.partition())
+                : Long.compare(a.offset(), b.offset()));
+        return records;
+    }
+
+    private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Names of the topics that exist. */
+    public Set<String> topics() {
+        try (Admin admin = admin()) {
+            return admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Collection<String> keysOf(Collection<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().map(r -> r.key() == null ? null : new String(r.key())).collect(Collectors.toList());
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(10));
+        }
+        cluster.close();
+    }
+}
