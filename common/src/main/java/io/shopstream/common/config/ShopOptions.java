@@ -102,6 +102,45 @@ public final class ShopOptions {
                             "An event with the id of an accepted event of the same customer and a ts less than this"
                                     + " after the first one's is a duplicate.");
 
+    // ---- category-stats ----
+
+    public static final ConfigOption<Duration> CATEGORY_WINDOW_SIZE =
+            key("category-stats.window-size")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription("Size of the tumbling event-time windows (aligned to the epoch).");
+
+    public static final ConfigOption<Duration> CATEGORY_ALLOWED_LATENESS =
+            key("category-stats.allowed-lateness")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "How long after a window fired late events still update it (emitted again with revision + 1).");
+
+    // ---- sessions ----
+
+    public static final ConfigOption<Duration> SESSION_GAP =
+            key("sessions.gap")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(30))
+                    .withDescription("Inactivity gap that ends a customer's session.");
+
+    // ---- payments ----
+
+    public static final ConfigOption<Duration> PAYMENT_BEFORE_ORDER =
+            key("payments.before-order")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription("How long before an order's ts a payment still matches it.");
+
+    public static final ConfigOption<Duration> PAYMENT_AFTER_ORDER =
+            key("payments.after-order")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(15))
+                    .withDescription(
+                            "How long after an order's ts a payment still matches it; an order without a captured"
+                                    + " payment by then is unpaid.");
+
     /** All options, in the order they are printed at start-up. */
     public static final List<ConfigOption<?>> ALL =
             List.of(
@@ -110,7 +149,9 @@ public final class ShopOptions {
                     TOPIC_CATEGORY_STATS, TOPIC_CATEGORY_STATS_LATE, TOPIC_SESSIONS, TOPIC_SESSIONS_LATE,
                     TOPIC_ORDERS_PAID, TOPIC_ORDERS_UNPAID, TOPIC_PAYMENTS_ORPHANED,
                     MAX_RECORD_BYTES, IDLE_TIMEOUT, OUT_OF_ORDERNESS,
-                    ENRICH_MAX_WAIT, DUPLICATE_HORIZON);
+                    ENRICH_MAX_WAIT, DUPLICATE_HORIZON,
+                    CATEGORY_WINDOW_SIZE, CATEGORY_ALLOWED_LATENESS, SESSION_GAP,
+                    PAYMENT_BEFORE_ORDER, PAYMENT_AFTER_ORDER);
 
     /** Key prefixes that belong to ShopStream; a key under one of them must be a known option. */
     public static final List<String> PREFIXES =
