@@ -1,0 +1,110 @@
+package io.shopstream.common.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+class JobConfigTest {
+
+    @Test
+    void defaultsComeFromTheContract() {
+        JobConfig config = JobConfig.fromArgs("enrich");
+        assertThat(config.get(ShopOptions.TOPIC_EVENTS)).isEqualTo("shop.events");
+        assertThat(config.get(ShopOptions.TOPIC_DLQ)).isEqualTo("shop.dlq");
+        assertThat(config.get(ShopOptions.ENRICH_MAX_WAIT)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.get(ShopOptions.DUPLICATE_HORIZON)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.get(ShopOptions.IDLE_TIMEOUT)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.get(ShopOptions.MAX_RECORD_BYTES)).isEqualTo(65_536);
+        assertThat(config.flinkConfiguration().toMap())
+                .containsEntry("state.backend.type", "rocksdb")
+                .containsEntry("execution.checkpointing.incremental", "true")
+                .containsEntry("pipeline.generic-types", "false");
+    }
+
+    @Test
+    void argumentsOverrideConfigYamlWhichOverridesDefaults() {
+        Configuration yaml = new Configuration();
+        yaml.setString("kafka.bootstrap-servers", "kafka:9092");
+        yaml.setString("enrich.max-wait", "10 s");
+        yaml.setString("state.backend.type", "hashmap");
+
+        JobConfig config = JobConfig.fromArgs("enrich", yaml, "--enrich.max-wait", "2s", "--topics.events=my.events",
+                "-Dexecution.checkpointing.interval=5s");
+
+        assertThat(config.get(ShopOptions.BOOTSTRAP_SERVERS)).isEqualTo("kafka:9092");
+        assertThat(config.get(ShopOptions.ENRICH_MAX_WAIT)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.get(ShopOptions.TOPIC_EVENTS)).isEqualTo("my.events");
+        // The cluster chose its state backend: the suite's default must not override it.
+        assertThat(config.flinkConfiguration().toMap())
+                .doesNotContainKey("state.backend.type")
+                .containsEntry("execution.checkpointing.interval", "5s");
+    }
+
+    @Test
+    void unknownShopOptionFailsNamingTheKey() {
+        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--enrich.max-wiat", "2s"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("Unknown option 'enrich.max-wiat'")
+                .hasMessageContaining("enrich.max-wait");
+        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--bootstrap", "x"))
+                .hasMessageContaining("Unknown option 'bootstrap'");
+    }
+
+    @Test
+    void unknownShopOptionInConfigYamlFails() {
+        Configuration yaml = new Configuration();
+        yaml.setString("topics.event", "x");
+        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", yaml)).hasMessageContaining("'topics.event'");
+    }
+
+    @Test
+    void invalidValuesFailNamingTheKey() {
+        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--enrich.max-wait", "soon"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'enrich.max-wait'")
+                .hasMessageContaining("soon");
+        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--input.max-record-bytes", "-1"))
+                .hasMessageContaining("'input.max-record-bytes' must be positive");
+        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--kafka.transaction-timeout", "1h"))
+                .hasMessageContaining("transaction.max.timeout.ms");
+        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--topics.dlq", " "))
+                .hasMessageContaining("'topics.dlq' must not be empty");
+    }
+
+    @Test
+    void flinkOptionsAreCheckedToo() {
+        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "-Dexecution.checkpointing.intervall=5s"))
+                .hasMessageContaining("Unknown Flink option 'execution.checkpointing.intervall'");
+        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "-Dexecution.checkpointing.interval=often"))
+                .hasMessageContaining("'execution.checkpointing.interval'");
+        assertThat(JobConfig.fromArgs("enrich", "-Dstate.backend.type=hashmap", "-Dparallelism.default=2")
+                        .flinkConfiguration().toMap())
+                .containsEntry("state.backend.type", "hashmap")
+                .containsEntry("parallelism.default", "2");
+    }
+
+    @Test
+    void malformedArgumentsFail() {
+        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "stray")).hasMessageContaining("Unexpected argument 'stray'");
+        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--enrich.max-wait")).hasMessageContaining("Missing value");
+        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "-Dnovalue")).hasMessageContaining("-Dkey=value");
+    }
+
+    @Test
+    void printsEveryOptionWithItsSource() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        JobConfig.fromArgs("enrich", "--enrich.max-wait", "2s").print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        for (var option : ShopOptions.ALL) {
+            assertThat(printed).contains(option.key());
+        }
+        assertThat(printed).containsPattern("enrich.max-wait\\s+= 2 s\\s+\\(argument\\)");
+        assertThat(printed).containsPattern("topics.events\\s+= shop.events\\s+\\(default\\)");
+    }
+}
