@@ -24,4 +24,24 @@ public final class ContractTopics {
         kafka.createTopics(partitions, true, COMPACTED.stream().map(ConfigOption::defaultValue).toArray(String[]::new));
         kafka.createTopics(partitions, false, DELETE.stream().map(ConfigOption::defaultValue).toArray(String[]::new));
     }
+
+    /**
+     * Creates every contract topic with {@code prefix} in front of its default name (so tests in
+     * one cluster stay apart) and returns the {@code --topics.* name} arguments that point a job
+     * at them.
+     */
+    public static List<String> createAll(EmbeddedKafka kafka, int partitions, String prefix) {
+        kafka.createTopics(partitions, true, COMPACTED.stream().map(o -> prefix + o.defaultValue()).toArray(String[]::new));
+        kafka.createTopics(partitions, false, DELETE.stream().map(o -> prefix + o.defaultValue()).toArray(String[]::new));
+        List<String> args = new java.util.ArrayList<>();
+        for (ConfigOption<String> option : COMPACTED) {
+            args.add("--" + option.key());
+            args.add(prefix + option.defaultValue());
+        }
+        for (ConfigOption<String> option : DELETE) {
+            args.add("--" + option.key());
+            args.add(prefix + option.defaultValue());
+        }
+        return args;
+    }
 }

@@ -85,6 +85,14 @@ public final class ShopOptions {
                     .defaultValue(Duration.ofSeconds(5))
                     .withDescription("How far behind the newest event time an event may arrive and still be on time.");
 
+    public static final ConfigOption<Duration> MAX_FUTURE =
+            key("watermark.max-future")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "An event whose time lies further than this ahead of the wall clock does not move the"
+                                    + " watermark; the windowing jobs send it to their late topic.");
+
     // ---- enrich ----
 
     public static final ConfigOption<Duration> ENRICH_MAX_WAIT =
@@ -148,7 +156,7 @@ public final class ShopOptions {
                     TOPIC_PRODUCTS, TOPIC_CUSTOMERS, TOPIC_EVENTS, TOPIC_PAYMENTS, TOPIC_ENRICHED, TOPIC_DLQ,
                     TOPIC_CATEGORY_STATS, TOPIC_CATEGORY_STATS_LATE, TOPIC_SESSIONS, TOPIC_SESSIONS_LATE,
                     TOPIC_ORDERS_PAID, TOPIC_ORDERS_UNPAID, TOPIC_PAYMENTS_ORPHANED,
-                    MAX_RECORD_BYTES, IDLE_TIMEOUT, OUT_OF_ORDERNESS,
+                    MAX_RECORD_BYTES, IDLE_TIMEOUT, OUT_OF_ORDERNESS, MAX_FUTURE,
                     ENRICH_MAX_WAIT, DUPLICATE_HORIZON,
                     CATEGORY_WINDOW_SIZE, CATEGORY_ALLOWED_LATENESS, SESSION_GAP,
                     PAYMENT_BEFORE_ORDER, PAYMENT_AFTER_ORDER);

@@ -17,6 +17,10 @@ public final class ShopMetrics {
     public static final String HELD_FOR_REFERENCE = "heldForReferenceData";
     public static final String RELEASED_INCOMPLETE = "releasedAfterMaxWait";
     public static final String ENRICHED = "enriched";
+    public static final String LATE = "lateEvents";
+    public static final String FROM_THE_FUTURE = "eventsFromTheFuture";
+    public static final String WINDOWS_EMITTED = "windowsEmitted";
+    public static final String SESSIONS_EMITTED = "sessionsEmitted";
 
     private ShopMetrics() {}
 

@@ -5,6 +5,7 @@ import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.json.Parsed;
 import java.io.Serializable;
 import java.time.Duration;
+import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -21,13 +22,65 @@ public final class EventTime {
     }
 
     public static <T> WatermarkStrategy<T> watermarks(JobConfig config, Timestamp<T> timestamp) {
-        return watermarks(config.get(ShopOptions.OUT_OF_ORDERNESS), config.get(ShopOptions.IDLE_TIMEOUT), timestamp);
+        return watermarks(
+                config.get(ShopOptions.OUT_OF_ORDERNESS),
+                config.get(ShopOptions.IDLE_TIMEOUT),
+                config.get(ShopOptions.MAX_FUTURE),
+                timestamp);
     }
 
     public static <T> WatermarkStrategy<T> watermarks(Duration outOfOrderness, Duration idleTimeout, Timestamp<T> timestamp) {
-        return WatermarkStrategy.<T>forBoundedOutOfOrderness(outOfOrderness)
+        return watermarks(outOfOrderness, idleTimeout, ShopOptions.MAX_FUTURE.defaultValue(), timestamp);
+    }
+
+    /**
+     * Bounded out-of-orderness with idle partitions, ignoring (for the watermark only) events
+     * from the future: see {@link #isFromTheFuture}.
+     */
+    public static <T> WatermarkStrategy<T> watermarks(
+            Duration outOfOrderness, Duration idleTimeout, Duration maxFuture, Timestamp<T> timestamp) {
+        long boundMs = outOfOrderness.toMillis();
+        long maxFutureMs = maxFuture.toMillis();
+        return WatermarkStrategy.<T>forGenerator(context -> new FutureProofBoundedOutOfOrderness<T>(boundMs, maxFutureMs))
                 .withTimestampAssigner((value, previous) -> timestamp.of(value))
                 .withIdleness(idleTimeout);
+    }
+
+    /**
+     * The suite's far-future rule: an event whose time lies more than {@code maxFuture} ahead of
+     * the wall clock of the machine reading it is "from the future". It never moves the
+     * watermark, so one bogus timestamp (say, in 2099) cannot make every later event late. The
+     * windowing jobs send such an event to their late topic right away.
+     */
+    public static boolean isFromTheFuture(long ts, long nowMillis, Duration maxFuture) {
+        return ts > nowMillis + maxFuture.toMillis();
+    }
+
+    /** Bounded out-of-orderness over the events that are not from the future. */
+    static final class FutureProofBoundedOutOfOrderness<T> implements WatermarkGenerator<T> {
+
+        private final long boundMs;
+        private final long maxFutureMs;
+        private long maxTimestamp;
+
+        FutureProofBoundedOutOfOrderness(long boundMs, long maxFutureMs) {
+            this.boundMs = boundMs;
+            this.maxFutureMs = maxFutureMs;
+            this.maxTimestamp = Long.MIN_VALUE + boundMs + 1;
+        }
+
+        @Override
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
+            if (eventTimestamp > System.currentTimeMillis() + maxFutureMs) {
+                return;
+            }
+            maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new Watermark(maxTimestamp - boundMs - 1));
+        }
     }
 
     /**

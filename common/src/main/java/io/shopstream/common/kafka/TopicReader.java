@@ -1,0 +1,58 @@
+package io.shopstream.common.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads a topic from the beginning up to its current end, read_committed, with a plain Kafka
+ * consumer (no group, no offsets committed). Used by the plain implementations and the tests.
+ */
+public final class TopicReader {
+
+    private TopicReader() {}
+
+    /** Feeds every committed record of {@code topic}, partition by partition in offset order per poll, to {@code handler}. */
+    public static void readToEnd(String bootstrapServers, String topic, Duration timeout,
+            Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties(bootstrapServers))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            // With read_committed, the end offsets are the last stable offsets.
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Timed out after " + timeout.toSeconds() + " s reading " + topic);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(handler);
+            }
+        }
+    }
+
+    public static void readToEnd(String bootstrapServers, String topic, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        readToEnd(bootstrapServers, topic, Duration.ofSeconds(TimeUnit.MINUTES.toSeconds(10)), handler);
+    }
+
+    private static Properties properties(String servers) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        return props;
+    }
+}
