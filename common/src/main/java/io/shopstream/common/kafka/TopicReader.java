@@ -45,6 +45,30 @@ public final class TopicReader {
         readToEnd(bootstrapServers, topic, Duration.ofSeconds(TimeUnit.MINUTES.toSeconds(10)), handler);
     }
 
+    /**
+     * How many committed records of {@code topic} the consumer group {@code groupId} has not
+     * committed yet (its lag; a partition without a committed offset counts in full). Flink's
+     * Kafka source commits its checkpointed offsets, so zero means a completed checkpoint has
+     * read the whole topic.
+     */
+    public static long lag(String bootstrapServers, String groupId, String topic) {
+        Properties props = properties(bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            var committed = consumer.committed(new java.util.HashSet<>(partitions), Duration.ofSeconds(30));
+            long lag = 0;
+            for (TopicPartition tp : partitions) {
+                var c = committed.get(tp);
+                lag += end.get(tp) - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        }
+    }
+
     private static Properties properties(String servers) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);

@@ -12,6 +12,7 @@ import io.shopstream.common.json.Json;
 import io.shopstream.common.json.Parsed;
 import io.shopstream.common.json.ProductFormat;
 import io.shopstream.common.kafka.KafkaIO;
+import io.shopstream.common.kafka.TopicReader;
 import io.shopstream.common.model.CustomerUpdate;
 import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.EnrichedEvent;
@@ -109,6 +110,9 @@ class EnrichJobEndToEndTest {
         buildWithOptionalFailure(env, config, injectFailure ? events.size() / 3 : -1);
         JobClient job = env.executeAsync("enrich under test");
         try {
+            // The contract's exactness holds for reference data loaded before the events: wait
+            // until a completed checkpoint has read both reference topics to their end.
+            awaitReferenceDataLoaded(config);
             Thread producer = new Thread(() -> producePaced(config, events));
             producer.start();
             producer.join();
@@ -164,6 +168,16 @@ class EnrichJobEndToEndTest {
                 : FailOnceAfterCheckpoint.inject(out.enriched(), failAfter, TypeInformation.of(EnrichedEvent.class));
         KafkaIO.write(enriched, config, config.get(ShopOptions.TOPIC_ENRICHED), EnrichedEvent::customerId);
         KafkaIO.write(out.deadLetters(), config, config.get(ShopOptions.TOPIC_DLQ), DeadLetter::key);
+    }
+
+    private static void awaitReferenceDataLoaded(JobConfig config) throws InterruptedException {
+        String group = config.get(ShopOptions.GROUP_ID_PREFIX) + "-" + EnrichJob.NAME;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (TopicReader.lag(kafka.bootstrapServers(), group, config.get(ShopOptions.TOPIC_PRODUCTS))
+                        + TopicReader.lag(kafka.bootstrapServers(), group, config.get(ShopOptions.TOPIC_CUSTOMERS)) > 0) {
+            assertThat(System.nanoTime()).as("reference data loaded within 60 s").isLessThan(deadline);
+            Thread.sleep(200);
+        }
     }
 
     private static void produce(JobConfig config, List<GeneratedRecord> records) {
