@@ -164,6 +164,17 @@ class ChaosTest {
         for (String id : jobIds.values()) {
             assertThat(cluster.job(id)).get().extracting(LocalCluster.JobStatus::state).isEqualTo("RUNNING");
         }
+
+        // The web UI, in a real browser: every job listed by name as RUNNING.
+        List<String> names = jobIds.keySet().stream().map(j -> "ShopStream " + j).toList();
+        if (WebUi.chromiumInstalled()) {
+            Path shot = Path.of("target/webui-running-jobs.png").toAbsolutePath();
+            WebUi.assertJobsListedAsRunning(cluster.restUrl(), names, shot);
+            OUT.println("Web UI lists " + names + " as RUNNING; screenshot: " + shot);
+        } else {
+            assertThat(System.getenv("CI")).as("CI must have Chromium for the web UI check").isNull();
+            OUT.println("Chromium not installed: web UI check skipped (bin/shopstream-test installs it)");
+        }
     }
 
     /**
