@@ -130,6 +130,13 @@ class ChaosTest {
             recoveries.forEach(r -> OUT.println("  " + r));
         }
 
+        // Upgrade path: stop enrich with a savepoint, resume it from there at parallelism 2.
+        String savepoint = cluster.stopWithSavepoint(jobIds.get("enrich"));
+        String resumed = cluster.submit("enrich", List.of("-s", savepoint, "-p", "2"), jobArgs);
+        jobIds.put("enrich", resumed);
+        LocalCluster.await("enrich resumed from " + savepoint, Duration.ofSeconds(120), () -> cluster.allTasksRunning(resumed));
+        OUT.println("enrich stopped with savepoint " + savepoint + " and resumed at parallelism 2 as " + resumed);
+
         // enrich: exactly what the plain implementation computes from the same topics.
         PlainEnrich.Collected expected = new PlainEnrich.Collected();
         PlainEnrich oracle = new PlainEnrich(config);
