@@ -46,10 +46,11 @@ import org.junit.jupiter.api.Test;
 class ChaosTest {
 
     private static final int EVENTS = Integer.getInteger("chaos.events", 200_000);
-    private static final int RATE = Integer.getInteger("chaos.rate", 4_000);
+    private static final int RATE = Integer.getInteger("chaos.rate", 3_000);
     private static final PrintStream OUT = System.out;
 
     private LocalCluster cluster;
+    private long flushTs;
 
     @BeforeEach
     void startCluster() throws Exception {
@@ -126,6 +127,21 @@ class ChaosTest {
             recoveries.add(killAndReplace(jobIds, sent, stream.size() / 3));
             recoveries.add(killAndReplace(jobIds, sent, stream.size() * 2 / 3));
             feeder.join();
+            // Close every window and session: one event an hour of event time after the last, on
+            // every partition, moves every job's watermark past all the data above.
+            long lastTs = stream.stream().filter(r -> r.stream() == Stream.EVENTS).mapToLong(ChaosTest::tsOf).max().orElseThrow();
+            flushTs = lastTs + Duration.ofHours(1).toMillis();
+            for (int partition = 0; partition < 4; partition++) {
+                String customer = keyFor(partition, "flush-c-");
+                String order = keyFor(partition, "flush-o-");
+                producer.send(new ProducerRecord<>(config.get(ShopOptions.TOPIC_EVENTS), utf8(customer), utf8(String.format(
+                        "{\"eventId\":\"flush-%d\",\"type\":\"VIEW\",\"customerId\":\"%s\",\"productId\":\"flush\",\"ts\":%d}",
+                        partition, customer, flushTs))));
+                producer.send(new ProducerRecord<>(config.get(ShopOptions.TOPIC_PAYMENTS), utf8(order), utf8(String.format(
+                        "{\"paymentId\":\"flush-pay-%d\",\"orderId\":\"%s\",\"amountCents\":0,\"status\":\"AUTHORIZED\",\"ts\":%d}",
+                        partition, order, flushTs))));
+            }
+            producer.flush();
             OUT.println("Recoveries (kill -9 to every task RUNNING again):");
             recoveries.forEach(r -> OUT.println("  " + r));
         }
@@ -168,6 +184,8 @@ class ChaosTest {
         OUT.printf("enrich: %d enriched, %d dead-lettered, %d duplicates dropped: identical to the plain implementation%n",
                 actualEnriched.size(), actualDlq.size(), oracle.duplicatesDropped());
 
+        assertDownstreamAccounting(config, jobIds.keySet(), actualEnriched);
+
         for (String id : jobIds.values()) {
             assertThat(cluster.job(id)).get().extracting(LocalCluster.JobStatus::state).isEqualTo("RUNNING");
         }
@@ -182,6 +200,108 @@ class ChaosTest {
             assertThat(System.getenv("CI")).as("CI must have Chromium for the web UI check").isNull();
             OUT.println("Chromium not installed: web UI check skipped (bin/shopstream-test installs it)");
         }
+    }
+
+    /**
+     * The contract's rule 2 for the downstream jobs: every enriched event before the flush counts
+     * exactly once per job, in the final revision of its window or in the late topic
+     * (category-stats), in a session or in the late topic (sessions); every order is paid or
+     * unpaid exactly once (payments).
+     */
+    private void assertDownstreamAccounting(JobConfig config, java.util.Set<String> jobs, List<String> enrichedJson)
+            throws Exception {
+        List<io.shopstream.common.model.EnrichedEvent> enriched = new ArrayList<>();
+        for (String json : enrichedJson) {
+            enriched.add(Json.MAPPER.readValue(json, io.shopstream.common.model.EnrichedEvent.class));
+        }
+        List<io.shopstream.common.model.EnrichedEvent> before =
+                enriched.stream().filter(e -> e.ts() < flushTs).toList();
+        if (jobs.contains("category-stats")) {
+            String statsTopic = config.get(ShopOptions.TOPIC_CATEGORY_STATS);
+            String lateTopic = config.get(ShopOptions.TOPIC_CATEGORY_STATS_LATE);
+            LocalCluster.await("category-stats to account for every event", Duration.ofSeconds(180),
+                    () -> countedByCategoryStats(statsTopic, lateTopic) >= before.size());
+            Thread.sleep(2000);
+            assertThat(countedByCategoryStats(statsTopic, lateTopic)).as("category-stats: final revisions + late").isEqualTo(before.size());
+            OUT.printf("category-stats: %,d events = final window revisions + late topic, each counted once%n", before.size());
+        }
+        if (jobs.contains("sessions")) {
+            String sessionsTopic = config.get(ShopOptions.TOPIC_SESSIONS);
+            String lateTopic = config.get(ShopOptions.TOPIC_SESSIONS_LATE);
+            LocalCluster.await("sessions to account for every event", Duration.ofSeconds(180),
+                    () -> countedBySessions(sessionsTopic, lateTopic) >= before.size());
+            Thread.sleep(2000);
+            assertThat(countedBySessions(sessionsTopic, lateTopic)).as("sessions: sessions + late").isEqualTo(before.size());
+            OUT.printf("sessions: %,d events = events in sessions + late topic, each counted once%n", before.size());
+        }
+        if (jobs.contains("payments")) {
+            List<String> orders = before.stream()
+                    .filter(e -> e.type() == io.shopstream.common.model.EventType.ORDER).map(e -> e.orderId()).sorted().toList();
+            String paidTopic = config.get(ShopOptions.TOPIC_ORDERS_PAID);
+            String unpaidTopic = config.get(ShopOptions.TOPIC_ORDERS_UNPAID);
+            LocalCluster.await("payments to decide every order", Duration.ofSeconds(180),
+                    () -> decidedOrders(paidTopic, unpaidTopic).size() >= orders.size());
+            Thread.sleep(2000);
+            assertThat(decidedOrders(paidTopic, unpaidTopic)).as("payments: every order paid or unpaid, once").isEqualTo(orders);
+            OUT.printf("payments: %,d orders, each paid or unpaid exactly once%n", orders.size());
+        }
+    }
+
+    private long countedByCategoryStats(String statsTopic, String lateTopic) {
+        Map<String, io.shopstream.common.model.CategoryStats> last = new TreeMap<>();
+        for (String json : values(statsTopic)) {
+            io.shopstream.common.model.CategoryStats s = read(json, io.shopstream.common.model.CategoryStats.class);
+            last.merge(s.key(), s, (a, b) -> b.revision() > a.revision() ? b : a);
+        }
+        long inWindows = last.values().stream().filter(s -> s.windowEnd() <= flushTs)
+                .mapToLong(s -> s.views() + s.addToCarts() + s.orders()).sum();
+        long late = values(lateTopic).stream().filter(j -> read(j, io.shopstream.common.model.EnrichedEvent.class).ts() < flushTs).count();
+        return inWindows + late;
+    }
+
+    private long countedBySessions(String sessionsTopic, String lateTopic) {
+        long inSessions = values(sessionsTopic).stream().map(j -> read(j, io.shopstream.common.model.Session.class))
+                .filter(s -> s.sessionEnd() < flushTs).mapToLong(io.shopstream.common.model.Session::events).sum();
+        long late = values(lateTopic).stream().filter(j -> read(j, io.shopstream.common.model.EnrichedEvent.class).ts() < flushTs).count();
+        return inSessions + late;
+    }
+
+    private List<String> decidedOrders(String paidTopic, String unpaidTopic) {
+        List<String> ids = new ArrayList<>();
+        values(paidTopic).forEach(j -> ids.add(read(j, io.shopstream.common.model.PaidOrder.class).orderId()));
+        values(unpaidTopic).forEach(j -> ids.add(read(j, io.shopstream.common.model.UnpaidOrder.class).orderId()));
+        return ids.stream().filter(id -> !id.startsWith("flush")).sorted().toList();
+    }
+
+    private static <T> T read(String json, Class<T> type) {
+        try {
+            return Json.MAPPER.readValue(json, type);
+        } catch (IOException e) {
+            throw new AssertionError(json, e);
+        }
+    }
+
+    private static long tsOf(GeneratedRecord r) {
+        try {
+            var ts = Json.MAPPER.readTree(r.value()).path("ts");
+            return ts.isNumber() ? ts.asLong() : java.time.Instant.parse(ts.asText()).toEpochMilli();
+        } catch (Exception notAValidEvent) {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    /** A key that Kafka's default partitioner puts into {@code partition} of a 4-partition topic. */
+    private static String keyFor(int partition, String prefix) {
+        for (int i = 0; ; i++) {
+            byte[] key = utf8(prefix + i);
+            if (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % 4 == partition) {
+                return prefix + i;
+            }
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /**
