@@ -150,11 +150,22 @@ public final class JobConfig {
         sb.append("Usage: ").append(job).append(" [--key value]... [-Dflink.key=value]...\n\nOptions:\n");
         for (ConfigOption<?> option : ShopOptions.ALL) {
             sb.append(String.format("  --%-32s default %s%n      %s%n", option.key(),
-                    format(option.defaultValue()), option.description()));
+                    format(option.defaultValue()), describe(option)));
         }
         sb.append("\nAny Flink option can be given as -Dkey=value (for example"
                 + " -Dexecution.checkpointing.interval=5s -Dstate.backend.type=hashmap).\n");
         return sb.toString();
+    }
+
+    /** The plain text of an option's description (ShopStream's descriptions are plain text). */
+    static String describe(ConfigOption<?> option) {
+        StringBuilder text = new StringBuilder();
+        for (var block : option.description().getBlocks()) {
+            if (block instanceof org.apache.flink.configuration.description.TextElement t) {
+                text.append(t.getFormat());
+            }
+        }
+        return text.toString();
     }
 
     private static String format(Object value) {

@@ -97,6 +97,16 @@ class JobConfigTest {
     }
 
     @Test
+    void usageListsEveryOptionWithDefaultAndDescription() {
+        String usage = JobConfig.usage("enrich");
+        for (var option : ShopOptions.ALL) {
+            assertThat(usage).contains("--" + option.key()).contains(JobConfig.describe(option));
+            assertThat(JobConfig.describe(option)).isNotBlank();
+        }
+        assertThat(usage).contains("default 30 s").doesNotContain("Description@");
+    }
+
+    @Test
     void printsEveryOptionWithItsSource() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         JobConfig.fromArgs("enrich", "--enrich.max-wait", "2s").print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
