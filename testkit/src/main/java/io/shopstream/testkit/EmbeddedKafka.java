@@ -28,6 +28,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaClusterTestKit cluster;
     private KafkaProducer<byte[], byte[]> producer;
+    private final java.util.concurrent.atomic.AtomicReference<Exception> sendError = new java.util.concurrent.atomic.AtomicReference<>();
 
     private EmbeddedKafka(KafkaClusterTestKit cluster) {
         this.cluster = cluster;
@@ -75,8 +76,28 @@ public final class EmbeddedKafka implements AutoCloseable {
                 list.add(t);
             }
             admin.createTopics(list).all().get(30, TimeUnit.SECONDS);
+            awaitLeaders(admin, List.of(topics));
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create topics " + List.of(topics), e);
+        }
+    }
+
+    /**
+     * Waits until every partition has a leader: right after creation a busy broker answers
+     * "not the leader", and a producer that writes then may delay or lose records.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            boolean ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Partitions of " + topics + " have no leader after 60 s");
+            }
+            Thread.sleep(100);
         }
     }
 
@@ -91,12 +112,21 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (producer == null) {
             producer = new KafkaProducer<>(producerProperties(bootstrapServers()));
         }
-        producer.send(new ProducerRecord<>(topic, key, value));
+        producer.send(new ProducerRecord<>(topic, key, value), (metadata, e) -> {
+            if (e != null) {
+                sendError.compareAndSet(null, e);
+            }
+        });
     }
 
+    /** Waits until every record sent so far is written; fails if any of them could not be. */
     public synchronized void flush() {
         if (producer != null) {
             producer.flush();
+        }
+        Exception e = sendError.get();
+        if (e != null) {
+            throw new IllegalStateException("A test record could not be written to Kafka", e);
         }
     }
 
