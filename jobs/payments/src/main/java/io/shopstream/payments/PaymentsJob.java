@@ -1,0 +1,117 @@
+package io.shopstream.payments;
+
+import io.shopstream.common.config.JobConfig;
+import io.shopstream.common.config.JobSetup;
+import io.shopstream.common.config.ShopOptions;
+import io.shopstream.common.json.DeadLetterSplitter;
+import io.shopstream.common.json.DeadLetterSplitter.Split;
+import io.shopstream.common.json.EnrichedEventFormat;
+import io.shopstream.common.json.Parsed;
+import io.shopstream.common.json.PaymentFormat;
+import io.shopstream.common.kafka.KafkaIO;
+import io.shopstream.common.model.DeadLetter;
+import io.shopstream.common.model.EnrichedEvent;
+import io.shopstream.common.model.EventType;
+import io.shopstream.common.model.OrphanedPayment;
+import io.shopstream.common.model.PaidOrder;
+import io.shopstream.common.model.Payment;
+import io.shopstream.common.model.UnpaidOrder;
+import io.shopstream.common.time.EventTime;
+import io.shopstream.common.time.WatermarkKeeper;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The {@code payments} job: ORDER events from {@code shop.events.enriched} + {@code shop.payments}
+ * → {@code shop.orders.paid}, {@code shop.orders.unpaid}, {@code shop.payments.orphaned} and
+ * {@code shop.dlq}. Matches each order with its payments by {@code orderId} in event time (see
+ * {@link PaymentMatcher}).
+ */
+public final class PaymentsJob {
+
+    public static final String NAME = "payments";
+
+    public static final String ORDERS_ONLY_UID = "orders-only";
+    public static final String ORDERS_AS_INPUT_UID = "orders-as-match-input";
+    public static final String PAYMENTS_AS_INPUT_UID = "payments-as-match-input";
+    public static final String KEEP_WATERMARK_UID = "keep-watermark";
+    public static final String MATCH_UID = "match-payments";
+
+    private static final TypeInformation<OrderOrPayment> INPUT = TypeInformation.of(OrderOrPayment.class);
+
+    private PaymentsJob() {}
+
+    /** What the job writes. */
+    public record Outputs(
+            DataStream<PaidOrder> paid,
+            DataStream<UnpaidOrder> unpaid,
+            DataStream<OrphanedPayment> orphaned,
+            DataStream<DeadLetter> deadLetters) {}
+
+    /** Builds the job's graph from decoded inputs; sources (with their watermarks) and sinks are the caller's. */
+    public static Outputs defineWorkflow(
+            JobConfig config, DataStream<Parsed<EnrichedEvent>> enriched, DataStream<Parsed<Payment>> payments) {
+        Split<EnrichedEvent> validEvents =
+                DeadLetterSplitter.split(enriched, "enriched", TypeInformation.of(EnrichedEvent.class));
+        Split<Payment> validPayments = DeadLetterSplitter.split(payments, "payments", TypeInformation.of(Payment.class));
+
+        DataStream<OrderOrPayment> orders =
+                validEvents.values()
+                        .filter(e -> e.type() == EventType.ORDER).name("Orders only").uid(ORDERS_ONLY_UID)
+                        .map(OrderOrPayment::of, INPUT).name("Orders to match").uid(ORDERS_AS_INPUT_UID);
+        DataStream<OrderOrPayment> attempts =
+                validPayments.values()
+                        .map(OrderOrPayment::of, INPUT).name("Payments to match").uid(PAYMENTS_AS_INPUT_UID);
+
+        // One stream, so the matcher acts on one watermark (the minimum of both inputs, idle ones
+        // aside), which is kept from going back across restarts right in front of the matcher.
+        KeyedStream<OrderOrPayment, String> byOrder =
+                WatermarkKeeper.keepKeyed(
+                        orders.union(attempts).keyBy(OrderOrPayment::orderId, Types.STRING), KEEP_WATERMARK_UID);
+        SingleOutputStreamOperator<PaidOrder> paid =
+                byOrder.process(
+                                new PaymentMatcher(
+                                        config.get(ShopOptions.PAYMENT_BEFORE_ORDER).toMillis(),
+                                        config.get(ShopOptions.PAYMENT_AFTER_ORDER).toMillis()),
+                                TypeInformation.of(PaidOrder.class))
+                        .name("Match payments")
+                        .uid(MATCH_UID);
+
+        return new Outputs(
+                paid,
+                paid.getSideOutput(PaymentMatcher.UNPAID),
+                paid.getSideOutput(PaymentMatcher.ORPHANED),
+                validEvents.deadLetters().union(validPayments.deadLetters()));
+    }
+
+    /** Adds the Kafka sources, the workflow and the exactly-once Kafka sinks to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, JobConfig config) {
+        // Each input has its own watermarks; a quiet partition or topic goes idle (source.idle-timeout).
+        DataStream<Parsed<EnrichedEvent>> enriched =
+                KafkaIO.read(env, config, config.get(ShopOptions.TOPIC_ENRICHED), new EnrichedEventFormat(),
+                        TypeInformation.of(EnrichedEvent.class), EventTime.forParsed(config, EnrichedEvent::ts));
+        DataStream<Parsed<Payment>> payments =
+                KafkaIO.read(env, config, config.get(ShopOptions.TOPIC_PAYMENTS), new PaymentFormat(),
+                        TypeInformation.of(Payment.class), EventTime.forParsed(config, Payment::ts));
+
+        Outputs out = defineWorkflow(config, enriched, payments);
+
+        KafkaIO.write(out.paid(), config, config.get(ShopOptions.TOPIC_ORDERS_PAID), PaidOrder::orderId);
+        KafkaIO.write(out.unpaid(), config, config.get(ShopOptions.TOPIC_ORDERS_UNPAID), UnpaidOrder::orderId);
+        KafkaIO.write(out.orphaned(), config, config.get(ShopOptions.TOPIC_PAYMENTS_ORPHANED), OrphanedPayment::orderId);
+        KafkaIO.write(out.deadLetters(), config, config.get(ShopOptions.TOPIC_DLQ), DeadLetter::key);
+    }
+
+    public static void main(String[] args) throws Exception {
+        JobSetup.Started started = JobSetup.start(NAME, args);
+        if (started == null) {
+            return;
+        }
+        build(started.env(), started.config());
+        started.env().execute("ShopStream " + NAME);
+    }
+}
