@@ -1,0 +1,30 @@
+package io.shopstream.bench;
+
+import io.shopstream.bench.Measurements.Job;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every measured figure, per job, runner ("plain", "HEAP", "ROCKSDB") and parallelism. */
+final class Results {
+
+    record Stats(double mean, double stdev, double min, double max, int runs) {}
+
+    private final Map<String, List<Double>> values = new LinkedHashMap<>();
+
+    void add(Job job, String runner, int parallelism, double eventsPerSecond) {
+        values.computeIfAbsent(job + "/" + runner + "/" + parallelism, k -> new ArrayList<>()).add(eventsPerSecond);
+    }
+
+    Stats stats(Job job, String runner, int parallelism) {
+        List<Double> v = values.get(job + "/" + runner + "/" + parallelism);
+        if (v == null || v.isEmpty()) {
+            throw new IllegalArgumentException("no measurement for " + job + " " + runner + " p" + parallelism);
+        }
+        double mean = v.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double var = v.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / Math.max(1, v.size() - 1);
+        return new Stats(mean, Math.sqrt(var), v.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
+                v.stream().mapToDouble(Double::doubleValue).max().orElseThrow(), v.size());
+    }
+}
