@@ -10,7 +10,10 @@ import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
-/** The suite's one watermark strategy: bounded out-of-orderness with idle partitions. */
+/**
+ * The suite's one watermark strategy: bounded out-of-orderness per partition, idle partitions,
+ * and events from the far future kept out of the watermark ({@link #isFromTheFuture}).
+ */
 public final class EventTime {
 
     private EventTime() {}

@@ -69,11 +69,6 @@ public final class WatermarkKeeper<T> extends AbstractStreamOperator<T> implemen
         return DataStreamUtils.reinterpretAsKeyedStream(kept, input.getKeySelector(), input.getKeyType());
     }
 
-    /** The watermark this subtask has emitted or will emit first after a restore. */
-    long keptWatermark() {
-        return kept;
-    }
-
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);

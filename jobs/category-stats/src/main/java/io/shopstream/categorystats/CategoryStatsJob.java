@@ -1,0 +1,117 @@
+package io.shopstream.categorystats;
+
+import io.shopstream.common.config.JobConfig;
+import io.shopstream.common.config.JobSetup;
+import io.shopstream.common.config.ShopOptions;
+import io.shopstream.common.json.DeadLetterSplitter;
+import io.shopstream.common.json.DeadLetterSplitter.Split;
+import io.shopstream.common.json.EnrichedEventFormat;
+import io.shopstream.common.json.Parsed;
+import io.shopstream.common.kafka.KafkaIO;
+import io.shopstream.common.model.CategoryStats;
+import io.shopstream.common.model.DeadLetter;
+import io.shopstream.common.model.EnrichedEvent;
+import io.shopstream.common.time.EventTime;
+import io.shopstream.common.time.LateEvents;
+import io.shopstream.common.time.WatermarkKeeper;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The {@code category-stats} job: {@code shop.events.enriched} → {@code shop.category-stats}
+ * (+ {@code shop.category-stats.late}). Totals per category in tumbling event-time windows,
+ * re-emitted with a higher revision for each late event within the allowed lateness.
+ */
+public final class CategoryStatsJob {
+
+    public static final String NAME = "category-stats";
+
+    /** Events too late for their window (beyond the allowed lateness). */
+    public static final OutputTag<EnrichedEvent> TOO_LATE =
+            new OutputTag<>("too-late", TypeInformation.of(EnrichedEvent.class));
+
+    private CategoryStatsJob() {}
+
+    /** What the job writes: window totals and the events that were too late (or from the future). */
+    public record Outputs(DataStream<CategoryStats> stats, DataStream<EnrichedEvent> late) {}
+
+    /** Builds the job's graph from validated events that carry timestamps and watermarks. */
+    public static Outputs defineWorkflow(JobConfig config, DataStream<EnrichedEvent> events) {
+        return defineWorkflow(config, events, true);
+    }
+
+    /** {@code keepWatermark = false} builds the naive graph; tests use it to show what goes wrong. */
+    static Outputs defineWorkflow(JobConfig config, DataStream<EnrichedEvent> events, boolean keepWatermark) {
+        LateEvents.Split<EnrichedEvent> split =
+                LateEvents.separateFromTheFuture(events, EnrichedEvent::ts, config.get(ShopOptions.MAX_FUTURE),
+                        "route-events-from-the-future");
+        KeyedStream<EnrichedEvent, String> byCategory = split.usable().keyBy(EnrichedEvent::category);
+        if (keepWatermark) {
+            byCategory = WatermarkKeeper.keepKeyed(byCategory, "keep-watermark");
+        }
+        SingleOutputStreamOperator<CategoryStats> stats =
+                windowTotals(
+                        byCategory,
+                        config.get(ShopOptions.CATEGORY_WINDOW_SIZE),
+                        config.get(ShopOptions.CATEGORY_ALLOWED_LATENESS));
+        DataStream<EnrichedEvent> late =
+                LateEvents.counted(stats.getSideOutput(TOO_LATE), "count-late-events").union(split.fromTheFuture());
+        return new Outputs(stats, late);
+    }
+
+    /** The window stage: tumbling windows, incremental totals, revisions, late events to {@link #TOO_LATE}. */
+    static SingleOutputStreamOperator<CategoryStats> windowTotals(
+            KeyedStream<EnrichedEvent, String> byCategory, Duration size, Duration allowedLateness) {
+        return byCategory
+                .window(TumblingEventTimeWindows.of(size))
+                .allowedLateness(allowedLateness)
+                .sideOutputLateData(TOO_LATE)
+                .aggregate(
+                        new CategoryTotalsAggregator(),
+                        new CategoryStatsRevisions(),
+                        CategoryTotals.TYPE,
+                        CategoryTotals.TYPE,
+                        TypeInformation.of(CategoryStats.class))
+                .name("Category totals per window")
+                .uid("category-windows");
+    }
+
+    /** Adds the Kafka source, the workflow and the exactly-once Kafka sinks to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, JobConfig config) {
+        build(env, config, UnaryOperator.identity(), true);
+    }
+
+    /**
+     * As {@link #build(StreamExecutionEnvironment, JobConfig)}, for tests: {@code tap} sits before
+     * the workflow (a failure injector), {@code keepWatermark = false} builds the naive graph.
+     */
+    static void build(StreamExecutionEnvironment env, JobConfig config, UnaryOperator<DataStream<EnrichedEvent>> tap,
+            boolean keepWatermark) {
+        DataStream<Parsed<EnrichedEvent>> input =
+                KafkaIO.read(env, config, config.get(ShopOptions.TOPIC_ENRICHED), new EnrichedEventFormat(),
+                        TypeInformation.of(EnrichedEvent.class), EventTime.forParsed(config, EnrichedEvent::ts));
+        Split<EnrichedEvent> valid = DeadLetterSplitter.split(input, "enriched", TypeInformation.of(EnrichedEvent.class));
+
+        Outputs out = defineWorkflow(config, tap.apply(valid.values()), keepWatermark);
+
+        KafkaIO.write(out.stats(), config, config.get(ShopOptions.TOPIC_CATEGORY_STATS), CategoryStats::key);
+        KafkaIO.write(out.late(), config, config.get(ShopOptions.TOPIC_CATEGORY_STATS_LATE), EnrichedEvent::customerId);
+        KafkaIO.write(valid.deadLetters(), config, config.get(ShopOptions.TOPIC_DLQ), DeadLetter::key);
+    }
+
+    public static void main(String[] args) throws Exception {
+        JobSetup.Started started = JobSetup.start(NAME, args);
+        if (started == null) {
+            return;
+        }
+        build(started.env(), started.config());
+        started.env().execute("ShopStream " + NAME);
+    }
+}

@@ -1,0 +1,94 @@
+package io.shopstream.sessions;
+
+import io.shopstream.common.config.JobConfig;
+import io.shopstream.common.config.JobSetup;
+import io.shopstream.common.config.ShopOptions;
+import io.shopstream.common.json.DeadLetterSplitter;
+import io.shopstream.common.json.DeadLetterSplitter.Split;
+import io.shopstream.common.json.EnrichedEventFormat;
+import io.shopstream.common.json.Parsed;
+import io.shopstream.common.kafka.KafkaIO;
+import io.shopstream.common.model.DeadLetter;
+import io.shopstream.common.model.EnrichedEvent;
+import io.shopstream.common.model.Session;
+import io.shopstream.common.time.EventTime;
+import io.shopstream.common.time.LateEvents;
+import io.shopstream.common.time.WatermarkKeeper;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The {@code sessions} job: {@code shop.events.enriched} → {@code shop.sessions} (+ {@code
+ * shop.sessions.late}). Each customer's browsing sessions in event time, summarised once they can
+ * no longer grow.
+ */
+public final class SessionsJob {
+
+    public static final String NAME = "sessions";
+
+    private SessionsJob() {}
+
+    /** What the job writes: sessions and the events that were too late (or from the future). */
+    public record Outputs(DataStream<Session> sessions, DataStream<EnrichedEvent> late) {}
+
+    /** Builds the job's graph from validated events that carry timestamps and watermarks. */
+    public static Outputs defineWorkflow(JobConfig config, DataStream<EnrichedEvent> events) {
+        return defineWorkflow(config, events, true);
+    }
+
+    /** {@code keepWatermark = false} builds the naive graph; tests use it to show what goes wrong. */
+    static Outputs defineWorkflow(JobConfig config, DataStream<EnrichedEvent> events, boolean keepWatermark) {
+        LateEvents.Split<EnrichedEvent> split =
+                LateEvents.separateFromTheFuture(events, EnrichedEvent::ts, config.get(ShopOptions.MAX_FUTURE),
+                        "route-events-from-the-future");
+        KeyedStream<EnrichedEvent, String> byCustomer = split.usable().keyBy(EnrichedEvent::customerId);
+        if (keepWatermark) {
+            byCustomer = WatermarkKeeper.keepKeyed(byCustomer, "keep-watermark");
+        }
+        SingleOutputStreamOperator<Session> sessions =
+                byCustomer
+                        .process(new SessionTracker(config.get(ShopOptions.SESSION_GAP)), TypeInformation.of(Session.class))
+                        .name("Sessions per customer")
+                        .uid("customer-sessions");
+        DataStream<EnrichedEvent> late =
+                LateEvents.counted(sessions.getSideOutput(SessionTracker.TOO_LATE), "count-late-events")
+                        .union(split.fromTheFuture());
+        return new Outputs(sessions, late);
+    }
+
+    /** Adds the Kafka source, the workflow and the exactly-once Kafka sinks to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, JobConfig config) {
+        build(env, config, UnaryOperator.identity(), true);
+    }
+
+    /**
+     * As {@link #build(StreamExecutionEnvironment, JobConfig)}, for tests: {@code tap} sits before
+     * the workflow (a failure injector), {@code keepWatermark = false} builds the naive graph.
+     */
+    static void build(StreamExecutionEnvironment env, JobConfig config, UnaryOperator<DataStream<EnrichedEvent>> tap,
+            boolean keepWatermark) {
+        DataStream<Parsed<EnrichedEvent>> input =
+                KafkaIO.read(env, config, config.get(ShopOptions.TOPIC_ENRICHED), new EnrichedEventFormat(),
+                        TypeInformation.of(EnrichedEvent.class), EventTime.forParsed(config, EnrichedEvent::ts));
+        Split<EnrichedEvent> valid = DeadLetterSplitter.split(input, "enriched", TypeInformation.of(EnrichedEvent.class));
+
+        Outputs out = defineWorkflow(config, tap.apply(valid.values()), keepWatermark);
+
+        KafkaIO.write(out.sessions(), config, config.get(ShopOptions.TOPIC_SESSIONS), Session::customerId);
+        KafkaIO.write(out.late(), config, config.get(ShopOptions.TOPIC_SESSIONS_LATE), EnrichedEvent::customerId);
+        KafkaIO.write(valid.deadLetters(), config, config.get(ShopOptions.TOPIC_DLQ), DeadLetter::key);
+    }
+
+    public static void main(String[] args) throws Exception {
+        JobSetup.Started started = JobSetup.start(NAME, args);
+        if (started == null) {
+            return;
+        }
+        build(started.env(), started.config());
+        started.env().execute("ShopStream " + NAME);
+    }
+}
