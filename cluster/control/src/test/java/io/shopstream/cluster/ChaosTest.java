@@ -89,7 +89,9 @@ class ChaosTest {
 
         List<GeneratedRecord> records = new ArrayList<>();
         new ShopGenerator(GeneratorSettings.fromArgs("--seed", "2026", "--events", String.valueOf(EVENTS),
-                "--customers", "5000", "--products", "500", "--lateFraction", "0.002", "--eventTimeStepMs", "20"))
+                "--customers", "5000", "--products", "500", "--lateFraction", "0.002", "--eventTimeStepMs", "20",
+                // Reference data is complete, so no event waits for it: the contract's exactness applies to every output.
+                "--unknownProductFraction", "0", "--unknownCustomerFraction", "0"))
                 .forEachRemaining(records::add);
         List<GeneratedRecord> reference = records.stream().filter(r -> isReference(r.stream())).toList();
         List<GeneratedRecord> stream = records.stream().filter(r -> !isReference(r.stream())).toList();
@@ -132,10 +134,10 @@ class ChaosTest {
             long lastTs = stream.stream().filter(r -> r.stream() == Stream.EVENTS).mapToLong(ChaosTest::tsOf).max().orElseThrow();
             flushTs = lastTs + Duration.ofHours(1).toMillis();
             for (int partition = 0; partition < 4; partition++) {
-                String customer = keyFor(partition, "flush-c-");
+                String customer = keyFor(partition, "c-"); // known customers and product: nothing waits
                 String order = keyFor(partition, "flush-o-");
                 producer.send(new ProducerRecord<>(config.get(ShopOptions.TOPIC_EVENTS), utf8(customer), utf8(String.format(
-                        "{\"eventId\":\"flush-%d\",\"type\":\"VIEW\",\"customerId\":\"%s\",\"productId\":\"flush\",\"ts\":%d}",
+                        "{\"eventId\":\"flush-%d\",\"type\":\"VIEW\",\"customerId\":\"%s\",\"productId\":\"p-1\",\"ts\":%d}",
                         partition, customer, flushTs))));
                 producer.send(new ProducerRecord<>(config.get(ShopOptions.TOPIC_PAYMENTS), utf8(order), utf8(String.format(
                         "{\"paymentId\":\"flush-pay-%d\",\"orderId\":\"%s\",\"amountCents\":0,\"status\":\"AUTHORIZED\",\"ts\":%d}",
@@ -216,6 +218,8 @@ class ChaosTest {
         }
         List<io.shopstream.common.model.EnrichedEvent> before =
                 enriched.stream().filter(e -> e.ts() < flushTs).toList();
+        List<List<io.shopstream.common.model.EnrichedEvent>> partitions = enrichedByPartition(config);
+        long now = System.currentTimeMillis();
         if (jobs.contains("category-stats")) {
             String statsTopic = config.get(ShopOptions.TOPIC_CATEGORY_STATS);
             String lateTopic = config.get(ShopOptions.TOPIC_CATEGORY_STATS_LATE);
@@ -223,7 +227,15 @@ class ChaosTest {
                     () -> countedByCategoryStats(statsTopic, lateTopic) >= before.size());
             Thread.sleep(2000);
             assertThat(countedByCategoryStats(statsTopic, lateTopic)).as("category-stats: final revisions + late").isEqualTo(before.size());
-            OUT.printf("category-stats: %,d events = final window revisions + late topic, each counted once%n", before.size());
+            // Exactly the plain implementation's final totals (revision numbers depend on timing).
+            List<String> expected = io.shopstream.categorystats.PlainCategoryStats.run(config, partitions, now)
+                    .finalRevisions().values().stream().filter(c -> c.windowEnd() <= flushTs)
+                    .map(ChaosTest::withoutRevision).sorted().toList();
+            List<String> actual = finalRevisions(statsTopic).stream().filter(c -> c.windowEnd() <= flushTs)
+                    .map(ChaosTest::withoutRevision).sorted().toList();
+            assertThat(difference(expected, actual)).as("category-stats final revisions vs PlainCategoryStats").isEmpty();
+            OUT.printf("category-stats: %,d windows identical to the plain implementation; %,d events each counted once%n",
+                    actual.size(), before.size());
         }
         if (jobs.contains("sessions")) {
             String sessionsTopic = config.get(ShopOptions.TOPIC_SESSIONS);
@@ -232,7 +244,13 @@ class ChaosTest {
                     () -> countedBySessions(sessionsTopic, lateTopic) >= before.size());
             Thread.sleep(2000);
             assertThat(countedBySessions(sessionsTopic, lateTopic)).as("sessions: sessions + late").isEqualTo(before.size());
-            OUT.printf("sessions: %,d events = events in sessions + late topic, each counted once%n", before.size());
+            List<String> expected = io.shopstream.sessions.PlainSessions.run(config, partitions, now).sessions().stream()
+                    .filter(x -> x.sessionEnd() < flushTs).map(Json::writeString).sorted().toList();
+            List<String> actual = values(sessionsTopic).stream().map(j -> read(j, io.shopstream.common.model.Session.class))
+                    .filter(x -> x.sessionEnd() < flushTs).map(Json::writeString).sorted().toList();
+            assertThat(difference(expected, actual)).as("sessions vs PlainSessions").isEmpty();
+            OUT.printf("sessions: %,d sessions identical to the plain implementation; %,d events each counted once%n",
+                    actual.size(), before.size());
         }
         if (jobs.contains("payments")) {
             List<String> orders = before.stream()
@@ -243,8 +261,69 @@ class ChaosTest {
                     () -> decidedOrders(paidTopic, unpaidTopic).size() >= orders.size());
             Thread.sleep(2000);
             assertThat(decidedOrders(paidTopic, unpaidTopic)).as("payments: every order paid or unpaid, once").isEqualTo(orders);
-            OUT.printf("payments: %,d orders, each paid or unpaid exactly once%n", orders.size());
+            // Exactly the plain implementation's matches: orders, then payments in topic order.
+            List<io.shopstream.payments.OrderOrPayment> input = new ArrayList<>();
+            before.stream().filter(e -> e.type() == io.shopstream.common.model.EventType.ORDER)
+                    .forEach(e -> input.add(io.shopstream.payments.OrderOrPayment.of(e)));
+            var decoder = new io.shopstream.common.json.InputDecoder<>(new io.shopstream.common.json.PaymentFormat(), "chaos", 65_536);
+            for (ConsumerRecord<byte[], byte[]> r : records(config.get(ShopOptions.TOPIC_PAYMENTS))) {
+                var parsed = decoder.decode(r.topic(), r.partition(), r.offset(), r.key(), r.value());
+                if (parsed.isOk() && parsed.value.ts() < flushTs) {
+                    input.add(io.shopstream.payments.OrderOrPayment.of(parsed.value));
+                }
+            }
+            var expected = io.shopstream.payments.PlainPaymentMatching.match(input,
+                    config.get(ShopOptions.PAYMENT_BEFORE_ORDER), config.get(ShopOptions.PAYMENT_AFTER_ORDER));
+            assertThat(difference(json(expected.paid()), sortedValues(paidTopic))).as("orders.paid vs oracle").isEmpty();
+            assertThat(difference(json(expected.unpaid()), sortedValues(unpaidTopic).stream()
+                    .filter(j -> !j.contains("\"flush")).toList())).as("orders.unpaid vs oracle").isEmpty();
+            assertThat(difference(json(expected.orphaned()), sortedValues(config.get(ShopOptions.TOPIC_PAYMENTS_ORPHANED))))
+                    .as("payments.orphaned vs oracle").isEmpty();
+            OUT.printf("payments: %,d orders (%,d paid, %,d unpaid), %,d orphaned payments: identical to the plain implementation%n",
+                    orders.size(), expected.paid().size(), expected.unpaid().size(), expected.orphaned().size());
         }
+    }
+
+    private List<List<io.shopstream.common.model.EnrichedEvent>> enrichedByPartition(JobConfig config) {
+        List<List<io.shopstream.common.model.EnrichedEvent>> partitions = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records(config.get(ShopOptions.TOPIC_ENRICHED))) {
+            while (partitions.size() <= r.partition()) {
+                partitions.add(new ArrayList<>());
+            }
+            partitions.get(r.partition()).add(read(new String(r.value(), StandardCharsets.UTF_8),
+                    io.shopstream.common.model.EnrichedEvent.class));
+        }
+        return partitions;
+    }
+
+    private List<io.shopstream.common.model.CategoryStats> finalRevisions(String topic) {
+        Map<String, io.shopstream.common.model.CategoryStats> last = new TreeMap<>();
+        for (String json : values(topic)) {
+            io.shopstream.common.model.CategoryStats s = read(json, io.shopstream.common.model.CategoryStats.class);
+            last.merge(s.key(), s, (a, b) -> b.revision() > a.revision() ? b : a);
+        }
+        return new ArrayList<>(last.values());
+    }
+
+    private static String withoutRevision(io.shopstream.common.model.CategoryStats c) {
+        return Json.writeString(new io.shopstream.common.model.CategoryStats(c.category(), c.windowStart(), c.windowEnd(),
+                c.views(), c.addToCarts(), c.orders(), c.unitsOrdered(), c.revenueCents(), c.uniqueCustomers(), 0));
+    }
+
+    private static List<String> json(List<?> records) {
+        return records.stream().map(Json::writeString).sorted().toList();
+    }
+
+    private List<String> sortedValues(String topic) {
+        return values(topic).stream().sorted().toList();
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> records(String topic) {
+        List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>();
+        TopicReader.readToEnd(cluster.bootstrapServers(), topic, list::add);
+        list.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
+                : Long.compare(a.offset(), b.offset()));
+        return list;
     }
 
     private long countedByCategoryStats(String statsTopic, String lateTopic) {
@@ -292,7 +371,7 @@ class ChaosTest {
 
     /** A key that Kafka's default partitioner puts into {@code partition} of a 4-partition topic. */
     private static String keyFor(int partition, String prefix) {
-        for (int i = 0; ; i++) {
+        for (int i = 1; ; i++) {
             byte[] key = utf8(prefix + i);
             if (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % 4 == partition) {
                 return prefix + i;
