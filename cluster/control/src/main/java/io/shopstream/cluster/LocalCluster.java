@@ -169,7 +169,8 @@ public final class LocalCluster {
         rewrites.put("(?m)^(\\s+bind-host:\\s*)0\\.0\\.0\\.0", "$1127.0.0.1");
         rewrites.put("(?m)^(\\s+bind-address:\\s*)0\\.0\\.0\\.0", "$1127.0.0.1");
         rewrites.put("(?m)^(\\s+port:\\s*)8081\\b", "$1" + restPort);
-        rewrites.put("file:///opt/flink/data/", Matcher.quoteReplacement(home.resolve("data").toUri().toString()));
+        String data = home.resolve("data").toUri().toString();
+        rewrites.put("file:///opt/flink/data/", Matcher.quoteReplacement(data.endsWith("/") ? data : data + "/"));
         rewrites.put("(?m)^(\\s+bootstrap-servers:\\s*)kafka:9092", "$1" + bootstrapServers());
         for (Map.Entry<String, String> r : rewrites.entrySet()) {
             if (!Pattern.compile(r.getKey()).matcher(yaml).find()) {

@@ -50,7 +50,7 @@ class ComposeFileTest {
         int count = 0;
         while (images.find()) {
             count++;
-            assertThat(images.group(1)).matches(".+:[0-9][^:]*").doesNotEndWith(":latest");
+            assertThat(images.group(1)).matches(".+:v?[0-9][^:]*").doesNotEndWith(":latest");
         }
         assertThat(count).isGreaterThanOrEqualTo(5);
         // The mounted monitoring files exist.
@@ -66,7 +66,7 @@ class ComposeFileTest {
         LocalCluster cluster = new LocalCluster(repo, home, 18081, 19092);
         cluster.writeLocalConf();
         String local = Files.readString(cluster.confDir().resolve("config.yaml"));
-        assertThat(local).doesNotContain("0.0.0.0", "/opt/flink", "kafka:9092", "address: jobmanager");
+        assertThat(local).doesNotContain("0.0.0.0", "file:///opt/flink", "kafka:9092", "address: jobmanager");
         assertThat(local).contains("port: 18081", "bootstrap-servers: 127.0.0.1:19092", home.resolve("data").toUri().toString());
         // Everything else is flink-conf/config.yaml unchanged.
         assertThat(local).contains("type: rocksdb", "incremental: true", "timeout: 10000", "mode: SLOTS");
