@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -66,27 +68,39 @@ public final class EnrichedInput {
         return result;
     }
 
-    /** Writes events to the given partitions (list index = partition), keyed by customer id, in list order. */
+    /**
+     * Writes events to the given partitions (list index = partition), keyed by customer id, in
+     * list order, and fails unless every one of them was written.
+     */
     public static void write(EmbeddedKafka kafka, String topic, List<List<EnrichedEvent>> partitions) {
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(EmbeddedKafka.producerProperties(kafka.bootstrapServers()))) {
-            for (int p = 0; p < partitions.size(); p++) {
-                for (EnrichedEvent e : partitions.get(p)) {
-                    producer.send(new ProducerRecord<>(topic, p, e.customerId().getBytes(StandardCharsets.UTF_8),
-                            Json.write(e)));
-                }
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int p = 0; p < partitions.size(); p++) {
+            for (EnrichedEvent e : partitions.get(p)) {
+                records.add(new ProducerRecord<>(topic, p, e.customerId().getBytes(StandardCharsets.UTF_8), Json.write(e)));
             }
-            producer.flush();
         }
+        send(kafka, records);
     }
 
     /** Writes a raw value (for example a bad record) to one partition. */
     public static void writeRaw(EmbeddedKafka kafka, String topic, int partition, String key, String value) {
+        send(kafka, List.of(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private static void send(EmbeddedKafka kafka, List<ProducerRecord<byte[], byte[]>> records) {
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(EmbeddedKafka.producerProperties(kafka.bootstrapServers()))) {
-            producer.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8),
-                    value.getBytes(StandardCharsets.UTF_8)));
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                sent.add(producer.send(r));
+            }
             producer.flush();
+            for (Future<RecordMetadata> f : sent) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Test input could not be written to Kafka", e);
         }
     }
 
