@@ -77,7 +77,9 @@ public final class ShopOptions {
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription(
-                            "A source partition without data for this long is idle and does not hold the watermark back.");
+                            "A source partition without data for this long is idle and does not hold the watermark back;"
+                                    + " when data comes back it holds the watermark again at once and moves it forward"
+                                    + " after this long again, so that the other partitions' backlog is not made late.");
 
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
             key("watermark.out-of-orderness")

@@ -9,10 +9,12 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.util.clock.RelativeClock;
 
 /**
- * The suite's one watermark strategy: bounded out-of-orderness per partition, idle partitions,
- * and events from the far future kept out of the watermark ({@link #isFromTheFuture}).
+ * The suite's one watermark strategy: bounded out-of-orderness per partition, idle partitions
+ * (with a grace period when they come back, see {@link IdleAwarePartitionWatermarks}), and
+ * events from the far future kept out of the watermark ({@link #isFromTheFuture}).
  */
 public final class EventTime {
 
@@ -44,9 +46,10 @@ public final class EventTime {
             Duration outOfOrderness, Duration idleTimeout, Duration maxFuture, Timestamp<T> timestamp) {
         long boundMs = outOfOrderness.toMillis();
         long maxFutureMs = maxFuture.toMillis();
-        return WatermarkStrategy.<T>forGenerator(context -> new FutureProofBoundedOutOfOrderness<T>(boundMs, maxFutureMs))
-                .withTimestampAssigner((value, previous) -> timestamp.of(value))
-                .withIdleness(idleTimeout);
+        long idleMs = idleTimeout.toMillis();
+        return WatermarkStrategy.<T>forGenerator(context -> new IdleAwarePartitionWatermarks<T>(
+                        new FutureProofBoundedOutOfOrderness<T>(boundMs, maxFutureMs), idleMs, context.getInputActivityClock()))
+                .withTimestampAssigner((value, previous) -> timestamp.of(value));
     }
 
     /**
@@ -83,6 +86,71 @@ public final class EventTime {
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
             output.emitWatermark(new Watermark(maxTimestamp - boundMs - 1));
+        }
+    }
+
+    /**
+     * Idle partitions, with a grace period when one comes back. A partition without records for
+     * {@code idleMs} is idle and does not hold the watermark back (as Flink's {@code withIdleness}).
+     * When records come back, the partition is active again at once (it holds the watermark at
+     * its old value) but does not move the watermark forward until another {@code idleMs} have
+     * passed.
+     *
+     * <p>Why the grace: after a pause that made every partition idle (a failover upstream of
+     * this job, a stopped producer) the backlog comes back on all partitions at once, but the
+     * Kafka consumer hands it over one partition at a time. Without the grace, the first
+     * partition to deliver is the only active one and its watermark races ahead by as much
+     * backlog as it delivers before the others say they are back; their events then arrive
+     * late, and the output differs from a run without the pause. With the grace, the others
+     * have {@code idleMs} to show up, which they do within milliseconds when they have data.
+     * The cost: after an idle spell the watermark resumes {@code idleMs} after the data.
+     */
+    static final class IdleAwarePartitionWatermarks<T> implements WatermarkGenerator<T> {
+
+        private final WatermarkGenerator<T> watermarks;
+        private final long idleMs;
+        private final RelativeClock clock;
+        private long lastActivity;
+        private boolean idle;
+        /** While back from idle and within the grace period: when the partition came back; else -1. */
+        private long backSince = -1;
+
+        IdleAwarePartitionWatermarks(WatermarkGenerator<T> watermarks, long idleMs, RelativeClock clock) {
+            this.watermarks = watermarks;
+            this.idleMs = idleMs;
+            this.clock = clock;
+            this.lastActivity = clock.relativeTimeMillis();
+        }
+
+        @Override
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
+            watermarks.onEvent(event, eventTimestamp, output);
+            lastActivity = clock.relativeTimeMillis();
+            if (idle) {
+                idle = false;
+                backSince = lastActivity;
+                output.markActive();
+            }
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            long now = clock.relativeTimeMillis();
+            if (now - lastActivity >= idleMs) {
+                if (!idle) {
+                    idle = true;
+                    backSince = -1;
+                    output.markIdle();
+                }
+                return;
+            }
+            if (backSince >= 0) {
+                if (now - backSince < idleMs) {
+                    return; // active, holding its old watermark: the other partitions may still be coming back
+                }
+                backSince = -1;
+            }
+            watermarks.onPeriodicEmit(output);
         }
     }
 

@@ -10,6 +10,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -38,8 +39,14 @@ import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
  * restored subtask takes the minimum over the subtasks that were active (idle ones did not hold
  * the downstream watermark back), or the maximum when all were idle, which is what Flink's own
  * watermark valve computes over the same inputs.
+ *
+ * <p>End of input ({@code flink stop --drain}, or a bounded input) is the end of event time: the
+ * keeper then emits the maximum watermark itself, so every window and timer fires. Flink 2.2 does
+ * not deliver it when the source is idle at that moment (it drops watermarks while the announced
+ * status is idle, FLINK-40499), which would leave the last windows of a drained job unfired.
  */
-public final class WatermarkKeeper<T> extends AbstractStreamOperator<T> implements OneInputStreamOperator<T, T> {
+public final class WatermarkKeeper<T> extends AbstractStreamOperator<T>
+        implements OneInputStreamOperator<T, T>, BoundedOneInput {
 
     private static final long serialVersionUID = 1L;
 
@@ -128,6 +135,19 @@ public final class WatermarkKeeper<T> extends AbstractStreamOperator<T> implemen
     public void processWatermarkStatus(WatermarkStatus status) throws Exception {
         idle = status.isIdle();
         output.emitWatermarkStatus(status);
+    }
+
+    @Override
+    public void endInput() {
+        if (kept < Long.MAX_VALUE) {
+            if (idle) {
+                idle = false;
+                output.emitWatermarkStatus(WatermarkStatus.ACTIVE);
+            }
+            kept = Long.MAX_VALUE;
+            emitKeptFirst = false;
+            output.emitWatermark(Watermark.MAX_WATERMARK);
+        }
     }
 
     private void emitKeptIfRestored() {

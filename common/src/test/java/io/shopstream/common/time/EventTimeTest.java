@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.util.clock.ManualClock;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.junit.jupiter.api.Test;
@@ -14,20 +16,32 @@ class EventTimeTest {
 
     private static final long T0 = Instant.parse("2025-11-27T10:00:00Z").toEpochMilli();
 
-    /** Collects what a generator emits. */
+    /** Collects what a generator emits; {@code "idle"}/{@code "active"} and watermarks in order. */
     private static final class Recorder implements WatermarkOutput {
         final List<Long> watermarks = new ArrayList<>();
+        final List<String> calls = new ArrayList<>();
 
         @Override
         public void emitWatermark(Watermark watermark) {
             watermarks.add(watermark.getTimestamp());
+            calls.add(watermark.getTimestamp() == Long.MIN_VALUE ? "MIN" : String.valueOf(watermark.getTimestamp() - T0));
         }
 
         @Override
-        public void markIdle() {}
+        public void markIdle() {
+            calls.add("idle");
+        }
 
         @Override
-        public void markActive() {}
+        public void markActive() {
+            calls.add("active");
+        }
+
+        List<String> drain() {
+            List<String> c = new ArrayList<>(calls);
+            calls.clear();
+            return c;
+        }
 
         long last() {
             return watermarks.get(watermarks.size() - 1);
@@ -68,5 +82,60 @@ class EventTimeTest {
         long now = T0;
         assertThat(EventTime.isFromTheFuture(now + 600_000, now, Duration.ofMinutes(10))).isFalse();
         assertThat(EventTime.isFromTheFuture(now + 600_001, now, Duration.ofMinutes(10))).isTrue();
+    }
+
+    @Test
+    void aPartitionBackFromIdleHoldsTheWatermarkForTheIdleTimeoutBeforeMovingItForward() {
+        ManualClock clock = new ManualClock(0);
+        var generator = new EventTime.IdleAwarePartitionWatermarks<String>(
+                new EventTime.FutureProofBoundedOutOfOrderness<>(5_000, Duration.ofMinutes(10).toMillis()), 1_000, clock);
+        Recorder out = new Recorder();
+        generator.onEvent("a", T0 + 10_000, out);
+        generator.onPeriodicEmit(out);
+        assertThat(out.drain()).containsExactly("4999");
+
+        clock.advanceTime(Duration.ofMillis(999));
+        generator.onPeriodicEmit(out);
+        assertThat(out.drain()).as("not idle before the timeout").containsExactly("4999");
+        clock.advanceTime(Duration.ofMillis(1));
+        generator.onPeriodicEmit(out);
+        generator.onPeriodicEmit(out);
+        assertThat(out.drain()).as("idle once, at the timeout").containsExactly("idle");
+
+        // Back: active at once (holding the old watermark), but no newer watermark during the grace.
+        clock.advanceTime(Duration.ofSeconds(60));
+        generator.onEvent("b", T0 + 90_000, out);
+        assertThat(out.drain()).containsExactly("active");
+        clock.advanceTime(Duration.ofMillis(500));
+        generator.onEvent("c", T0 + 95_000, out);
+        generator.onPeriodicEmit(out);
+        clock.advanceTime(Duration.ofMillis(499));
+        generator.onPeriodicEmit(out);
+        assertThat(out.drain()).isEmpty();
+        clock.advanceTime(Duration.ofMillis(1));
+        generator.onPeriodicEmit(out);
+        assertThat(out.drain()).as("after the grace, the newest event minus the bound").containsExactly("89999");
+    }
+
+    @Test
+    void aPartitionThatNeverHadDataGoesIdleAndOneWithDataNeverDoes() {
+        ManualClock clock = new ManualClock(0);
+        var empty = new EventTime.IdleAwarePartitionWatermarks<String>(
+                new EventTime.FutureProofBoundedOutOfOrderness<>(5_000, Duration.ofMinutes(10).toMillis()), 1_000, clock);
+        var busy = new EventTime.IdleAwarePartitionWatermarks<String>(
+                new EventTime.FutureProofBoundedOutOfOrderness<>(5_000, Duration.ofMinutes(10).toMillis()), 1_000, clock);
+        Recorder emptyOut = new Recorder();
+        Recorder busyOut = new Recorder();
+        for (int i = 0; i < 30; i++) {
+            busy.onEvent("e" + i, T0 + i * 1_000L, busyOut);
+            clock.advanceTime(Duration.ofMillis(200));
+            empty.onPeriodicEmit(emptyOut);
+            busy.onPeriodicEmit(busyOut);
+        }
+        assertThat(emptyOut.drain()).as("MIN until the timeout, then idle once")
+                .containsExactly(Stream.concat(Stream.generate(() -> "MIN").limit(4),
+                        Stream.of("idle")).toArray(String[]::new));
+        assertThat(busyOut.drain()).doesNotContain("idle", "active").hasSize(30);
+        assertThat(busyOut.last()).isEqualTo(T0 + 29_000 - 5_001);
     }
 }

@@ -157,4 +157,20 @@ class WatermarkKeeperTest {
         // And back to one: still 700.
         assertThat(restoredAt(twoSubtasks(700, false, 700, false), 2, 1, 0)).isEqualTo(700);
     }
+
+    @Test
+    void theEndOfInputIsTheEndOfEventTimeEvenWhenTheInputWasIdle() throws Exception {
+        try (OneInputStreamOperatorTestHarness<String, String> h = running(null)) {
+            h.processWatermark(1_000);
+            h.processWatermarkStatus(WatermarkStatus.IDLE);
+            h.endInput();
+            assertThat(drain(h)).containsExactly(
+                    new Watermark(1_000), WatermarkStatus.IDLE, WatermarkStatus.ACTIVE, Watermark.MAX_WATERMARK);
+        }
+        try (OneInputStreamOperatorTestHarness<String, String> h = running(null)) {
+            h.processWatermark(Long.MAX_VALUE);
+            h.endInput();
+            assertThat(drain(h)).as("delivered by Flink already: not twice").containsExactly(Watermark.MAX_WATERMARK);
+        }
+    }
 }

@@ -332,6 +332,38 @@ class CategoryStatsEndToEndTest {
         }
     }
 
+    /**
+     * What a failover upstream looks like from here: data flows, then nothing on any partition for
+     * longer than the idle timeout (every partition idle), then the backlog on all partitions at
+     * once. The consumer hands the backlog over one partition at a time; if the first one moved
+     * the watermark alone, the others' events would be late. The output must be exactly that of
+     * a steady run: every window once, revision 0, nothing late.
+     */
+    @Test
+    void aBacklogAfterEveryPartitionWasIdleGivesExactlyTheOutputOfASteadyRun() throws Exception {
+        String prefix = "backlog.";
+        // Allowed lateness 1 ms: any event overtaken by the watermark would show as a revision or as late.
+        JobConfig config = config(prefix, 4, "hashmap", "--source.idle-timeout", "1 s",
+                "--category-stats.allowed-lateness", "1 ms");
+        List<List<EnrichedEvent>> input = EnrichedInput.random(31, 4, 3_000, 300, 6, T0, 400, 4_000);
+        String topic = config.get(ShopOptions.TOPIC_ENRICHED);
+
+        JobClient job = start(config, 2, null, -1, true);
+        EnrichedInput.write(kafka, topic, EnrichedInput.slice(input, 0, 100));
+        awaitConsumed(config);
+        Thread.sleep(3_000); // every partition idle
+        EnrichedInput.write(kafka, topic, EnrichedInput.slice(input, 100, 3_000)); // partition by partition
+        awaitConsumed(config);
+        EnrichedInput.stop(job, true, dir.resolve(prefix + "savepoints").toUri().toString());
+
+        PlainCategoryStats.Result expected = PlainCategoryStats.run(config, input, System.currentTimeMillis());
+        assertThat(expected.late()).isEmpty();
+        assertThat(expected.stats()).allSatisfy(s -> assertThat(s.revision()).isZero()).hasSizeGreaterThan(100);
+        assertThat(read(config.get(ShopOptions.TOPIC_CATEGORY_STATS_LATE), EnrichedEvent.class)).as("late events").isEmpty();
+        assertThat(sorted(read(config.get(ShopOptions.TOPIC_CATEGORY_STATS), CategoryStats.class)))
+                .isEqualTo(sorted(expected.stats()));
+    }
+
     /** Polls the committed output until a record matches (without stopping the job). */
     private static List<CategoryStats> awaitStats(String topic, Predicate<CategoryStats> wanted) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
