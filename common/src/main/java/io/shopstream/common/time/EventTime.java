@@ -13,7 +13,7 @@ import org.apache.flink.util.clock.RelativeClock;
 
 /**
  * The suite's one watermark strategy: bounded out-of-orderness per partition, idle partitions
- * (with a grace period when they come back, see {@link IdleAwarePartitionWatermarks}), and
+ * (with a grace period when a partition joins or comes back, see {@link IdleAwarePartitionWatermarks}), and
  * events from the far future kept out of the watermark ({@link #isFromTheFuture}).
  */
 public final class EventTime {
@@ -90,20 +90,21 @@ public final class EventTime {
     }
 
     /**
-     * Idle partitions, with a grace period when one comes back. A partition without records for
-     * {@code idleMs} is idle and does not hold the watermark back (as Flink's {@code withIdleness}).
-     * When records come back, the partition is active again at once (it holds the watermark at
-     * its old value) but does not move the watermark forward until another {@code idleMs} have
-     * passed.
+     * Idle partitions, and a grace period for partitions that (re)join. A partition without
+     * records for {@code idleMs} is idle and does not hold the watermark back (as Flink's
+     * {@code withIdleness}). A partition that starts being read (at start, after a restore or a
+     * rescale) or comes back from idle takes part at once, holding the watermark, but moves it
+     * forward only after {@code idleMs}.
      *
-     * <p>Why the grace: after a pause that made every partition idle (a failover upstream of
-     * this job, a stopped producer) the backlog comes back on all partitions at once, but the
-     * Kafka consumer hands it over one partition at a time. Without the grace, the first
-     * partition to deliver is the only active one and its watermark races ahead by as much
-     * backlog as it delivers before the others say they are back; their events then arrive
-     * late, and the output differs from a run without the pause. With the grace, the others
-     * have {@code idleMs} to show up, which they do within milliseconds when they have data.
-     * The cost: after an idle spell the watermark resumes {@code idleMs} after the data.
+     * <p>Why: Flink's Kafka source counts a partition in the watermark only from its first
+     * record, and after a pause that made every partition idle, a returning partition is the only
+     * active one. Either way, when a backlog is read (after a restore; after a failover upstream
+     * that left every partition idle) the Kafka consumer hands it over one partition at a time,
+     * and the first partition's watermark would race ahead alone: the other partitions' events
+     * would be late and the output would differ from a run without the failure. With the grace,
+     * the other partitions have {@code idleMs} to deliver their first records, which they do
+     * within milliseconds when they have data. The cost: after a start, restore or idle spell the
+     * watermark moves {@code idleMs} later.
      */
     static final class IdleAwarePartitionWatermarks<T> implements WatermarkGenerator<T> {
 
@@ -112,14 +113,15 @@ public final class EventTime {
         private final RelativeClock clock;
         private long lastActivity;
         private boolean idle;
-        /** While back from idle and within the grace period: when the partition came back; else -1. */
-        private long backSince = -1;
+        /** While within the grace period: when the partition (re)joined; else -1. */
+        private long backSince;
 
         IdleAwarePartitionWatermarks(WatermarkGenerator<T> watermarks, long idleMs, RelativeClock clock) {
             this.watermarks = watermarks;
             this.idleMs = idleMs;
             this.clock = clock;
             this.lastActivity = clock.relativeTimeMillis();
+            this.backSince = lastActivity; // created with the partition's first record: it joins now
         }
 
         @Override

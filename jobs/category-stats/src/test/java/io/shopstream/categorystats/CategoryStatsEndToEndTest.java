@@ -83,7 +83,7 @@ class CategoryStatsEndToEndTest {
                 "--kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "--kafka.group-id-prefix", prefix + "group",
                 "--kafka.transactional-id-prefix", prefix + "tx",
-                "--source.idle-timeout", "10 min",
+                "--source.idle-timeout", "2 s",
                 "-Dstate.backend.type=" + backend,
                 "-Dexecution.checkpointing.interval=200ms",
                 "-Dexecution.checkpointing.dir=" + dir.resolve(prefix + "checkpoints").toUri(),

@@ -81,7 +81,7 @@ class SessionsEndToEndTest {
                 "--kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "--kafka.group-id-prefix", prefix + "group",
                 "--kafka.transactional-id-prefix", prefix + "tx",
-                "--source.idle-timeout", "10 min",
+                "--source.idle-timeout", "2 s",
                 "--sessions.gap", gap,
                 "-Dstate.backend.type=" + backend,
                 "-Dexecution.checkpointing.interval=200ms",
