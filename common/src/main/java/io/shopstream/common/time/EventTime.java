@@ -138,19 +138,22 @@ public final class EventTime {
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
             long now = clock.relativeTimeMillis();
+            if (backSince >= 0) {
+                if (now - backSince < idleMs) {
+                    return; // active, holding: the other partitions may still be joining
+                }
+                // The grace is over: emit what the data says before the partition may go idle
+                // (an idle partition's last watermark would not count).
+                backSince = -1;
+                watermarks.onPeriodicEmit(output);
+                return;
+            }
             if (now - lastActivity >= idleMs) {
                 if (!idle) {
                     idle = true;
-                    backSince = -1;
                     output.markIdle();
                 }
                 return;
-            }
-            if (backSince >= 0) {
-                if (now - backSince < idleMs) {
-                    return; // active, holding its old watermark: the other partitions may still be coming back
-                }
-                backSince = -1;
             }
             watermarks.onPeriodicEmit(output);
         }

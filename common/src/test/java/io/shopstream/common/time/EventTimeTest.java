@@ -140,7 +140,7 @@ class EventTimeTest {
     }
 
     @Test
-    void aPartitionWithoutDataGoesIdleAndOneWithDataNeverDoes() {
+    void aQuietPartitionEmitsItsWatermarkThenGoesIdleAndABusyOneNeverDoes() {
         ManualClock clock = new ManualClock(0);
         var quiet = partition(clock);
         var busy = partition(clock);
@@ -153,7 +153,8 @@ class EventTimeTest {
             quiet.onPeriodicEmit(quietOut);
             busy.onPeriodicEmit(busyOut);
         }
-        assertThat(quietOut.drain()).as("held during the grace, then idle once").containsExactly("idle");
+        assertThat(quietOut.drain()).as("held during the grace, its watermark once, then idle once")
+                .containsExactly("-5001", "idle");
         assertThat(busyOut.drain()).as("held during the grace, then every 200 ms").doesNotContain("idle", "active").hasSize(26);
         assertThat(busyOut.last()).isEqualTo(T0 + 29_000 - 5_001);
     }

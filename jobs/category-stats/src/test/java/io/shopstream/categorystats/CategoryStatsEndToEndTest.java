@@ -143,6 +143,8 @@ class CategoryStatsEndToEndTest {
     private static void warmUp(JobConfig config, List<List<EnrichedEvent>> input) throws Exception {
         EnrichedInput.write(kafka, config.get(ShopOptions.TOPIC_ENRICHED), EnrichedInput.slice(input, 0, 1));
         awaitConsumed(config);
+        // Past the join grace (one idle timeout, see EventTime): the watermark follows the data from here.
+        Thread.sleep(config.get(ShopOptions.IDLE_TIMEOUT).toMillis() + 500);
     }
 
     /** Writes events {@code from} onwards in {@code chunks} slices with a pause, so checkpoints complete in between. */
@@ -352,7 +354,14 @@ class CategoryStatsEndToEndTest {
         EnrichedInput.write(kafka, topic, EnrichedInput.slice(input, 0, 100));
         awaitConsumed(config);
         Thread.sleep(3_000); // every partition idle
-        EnrichedInput.write(kafka, topic, EnrichedInput.slice(input, 100, 3_000)); // partition by partition
+        List<List<EnrichedEvent>> backlog = EnrichedInput.slice(input, 100, 3_000);
+        for (int p = 0; p < backlog.size(); p++) { // partition by partition
+            List<List<EnrichedEvent>> onePartition = new ArrayList<>();
+            for (int q = 0; q < backlog.size(); q++) {
+                onePartition.add(q == p ? backlog.get(q) : List.of());
+            }
+            EnrichedInput.write(kafka, topic, onePartition);
+        }
         awaitConsumed(config);
         EnrichedInput.stop(job, true, dir.resolve(prefix + "savepoints").toUri().toString());
 

@@ -77,7 +77,7 @@ class PaymentsJobEndToEndTest {
     @Test
     void failureWhileOrdersWaitForPaymentsChangesNothing() throws Exception {
         // Every partition has data to the end: none may go idle and let the watermark skip it.
-        JobConfig config = createTopicsAndConfigure("failing.", "2 s", "rocksdb");
+        JobConfig config = createTopicsAndConfigure("failing.", "10 s", "rocksdb");
         String enrichedTopic = config.get(ShopOptions.TOPIC_ENRICHED);
         String paymentsTopic = config.get(ShopOptions.TOPIC_PAYMENTS);
 

@@ -81,7 +81,7 @@ class SessionsEndToEndTest {
                 "--kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "--kafka.group-id-prefix", prefix + "group",
                 "--kafka.transactional-id-prefix", prefix + "tx",
-                "--source.idle-timeout", "2 s",
+                "--source.idle-timeout", "10 s", // longer than any pause in these tests, so no partition goes idle
                 "--sessions.gap", gap,
                 "-Dstate.backend.type=" + backend,
                 "-Dexecution.checkpointing.interval=200ms",
@@ -134,6 +134,8 @@ class SessionsEndToEndTest {
     private static void warmUp(JobConfig config, List<List<EnrichedEvent>> input) throws Exception {
         EnrichedInput.write(kafka, config.get(ShopOptions.TOPIC_ENRICHED), EnrichedInput.slice(input, 0, 1));
         awaitConsumed(config);
+        // Past the join grace (one idle timeout, see EventTime): the watermark follows the data from here.
+        Thread.sleep(config.get(ShopOptions.IDLE_TIMEOUT).toMillis() + 500);
     }
 
     private static void writePaced(String topic, List<List<EnrichedEvent>> input, int from, int chunks)
