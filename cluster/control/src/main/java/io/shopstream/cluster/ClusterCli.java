@@ -31,7 +31,7 @@ public final class ClusterCli {
               topics                       create the contract's topics (4 partitions) if missing
               submit <job>|all [-p N] [-- job args]
                                            submit with `flink run -d` (jobs: enrich, category-stats, sessions, payments)
-              status                       processes, TaskManagers, jobs and their last checkpoints
+              status                       processes, TaskManagers, jobs, checkpoints and watermarks
               generate [generator args]    run the generator against the cluster's Kafka
               savepoint <job>              take a savepoint of a running job
               stop <job>                   stop a job with a savepoint (prints the path)
@@ -196,6 +196,10 @@ public final class ClusterCli {
         for (LocalCluster.JobStatus job : cluster.jobs()) {
             System.out.printf("%-28s %-10s %s  checkpoints completed: %d%n", job.name(), job.state(), job.id(),
                     cluster.completedCheckpoints(job.id()));
+            if (job.state().equals("RUNNING")) {
+                cluster.watermarks(job.id()).forEach((vertex, wm) -> System.out.printf("    watermark %s  %s%n",
+                        wm == Long.MIN_VALUE ? "(none yet)          " : java.time.Instant.ofEpochMilli(wm), vertex));
+            }
         }
     }
 

@@ -277,7 +277,7 @@ public final class LocalCluster {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put("FLINK_CONF_DIR", confDir().toString());
         Process p = pb.start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+        if (!p.waitFor(6, TimeUnit.MINUTES)) { // longer than client.timeout in flink-conf, so the CLI reports first
             p.destroyForcibly();
             throw new IllegalStateException("flink " + String.join(" ", args) + " did not finish");
         }
@@ -369,19 +369,45 @@ public final class LocalCluster {
         return jobs().stream().filter(j -> j.id().equals(id)).findFirst();
     }
 
-    /** Whether all of the job's tasks are RUNNING (not just the job status). */
+    /**
+     * Whether every subtask of the job is RUNNING. Not the vertex status: right after a failover
+     * a vertex can read RUNNING while some of its subtasks are still waiting for a slot.
+     */
     public boolean allTasksRunning(String jobId) {
         return get("/jobs/" + jobId).map(n -> {
-            if (!"RUNNING".equals(n.path("state").asText())) {
+            if (!"RUNNING".equals(n.path("state").asText()) || n.path("vertices").isEmpty()) {
                 return false;
             }
             for (JsonNode v : n.path("vertices")) {
-                if (!"RUNNING".equals(v.path("status").asText())) {
+                if (v.path("tasks").path("RUNNING").asInt() != v.path("parallelism").asInt()) {
                     return false;
                 }
             }
             return true;
         }).orElse(false);
+    }
+
+    /**
+     * Each operator chain's current input watermark (the lowest over its subtasks), by vertex name,
+     * in graph order; {@code Long.MIN_VALUE} where no watermark has arrived yet.
+     */
+    public Map<String, Long> watermarks(String jobId) {
+        Map<String, Long> result = new LinkedHashMap<>();
+        get("/jobs/" + jobId).ifPresent(job -> {
+            for (JsonNode v : job.path("vertices")) {
+                long lowest = Long.MAX_VALUE;
+                boolean any = false;
+                for (JsonNode m : get("/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/watermarks")
+                        .orElse(Json.MAPPER.createArrayNode())) {
+                    if (m.path("id").asText().endsWith("currentInputWatermark")) {
+                        any = true;
+                        lowest = Math.min(lowest, Long.parseLong(m.path("value").asText()));
+                    }
+                }
+                result.put(v.path("name").asText(), any ? lowest : Long.MIN_VALUE);
+            }
+        });
+        return result;
     }
 
     /** Number of completed checkpoints of a job. */

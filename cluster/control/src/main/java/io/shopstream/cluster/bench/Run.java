@@ -1,0 +1,111 @@
+package io.shopstream.cluster.bench;
+
+import io.shopstream.cluster.bench.ClusterBench.CheckpointStats;
+import io.shopstream.cluster.bench.ClusterBench.Options;
+import io.shopstream.cluster.bench.ClusterBench.Recovery;
+import java.io.PrintStream;
+import java.time.Duration;
+
+/**
+ * One measurement on the local cluster: its settings, what happened, and the figures derived from
+ * them. Moments are {@link System#nanoTime()} values; figures are seconds after the kill unless
+ * they say otherwise.
+ */
+record Run(Options options, Duration minPause, String machine, String jobId, int referenceRecords,
+        Recovery recovery, CheckpointStats checkpoints, Timeline timeline, OutputCheck check) {
+
+    static final double RUNNING_TARGET_S = 10;
+    static final double CAUGHT_UP_TARGET_S = 30;
+
+    /** Output that became visible before the kill: the steady state. */
+    Timeline.Window steady() {
+        return timeline.window(recovery.killedAt());
+    }
+
+    /** All output, the recovery included. */
+    Timeline.Window whole() {
+        return timeline.window(Long.MAX_VALUE);
+    }
+
+    double killS() {
+        return (recovery.killedAt() - timeline.firstSent()) / 1e9;
+    }
+
+    int sentBeforeKill() {
+        return timeline.sentBefore(recovery.killedAt());
+    }
+
+    double detectedS() {
+        return afterKill(recovery.detectedAt());
+    }
+
+    double runningS() {
+        return afterKill(recovery.runningAt());
+    }
+
+    /** When every event sent before the kill was visible; NaN if one never was. */
+    double caughtUpS() {
+        long moment = timeline.allVisibleOfSentBefore(recovery.killedAt());
+        return moment == Long.MIN_VALUE ? Double.NaN : afterKill(moment);
+    }
+
+    double latencyThresholdMs() {
+        return 2 * steady().p99Ms();
+    }
+
+    /** From when on, after RUNNING, every newly visible record's latency stayed under twice the steady p99. */
+    double latencyBackS() {
+        return afterKill(timeline.latencyBelowFrom(recovery.runningAt(), latencyThresholdMs()));
+    }
+
+    private double afterKill(long moment) {
+        return (moment - recovery.killedAt()) / 1e9;
+    }
+
+    boolean runningMet() {
+        return runningS() <= RUNNING_TARGET_S;
+    }
+
+    boolean caughtUpMet() {
+        return caughtUpS() <= CAUGHT_UP_TARGET_S;
+    }
+
+    /** The target and how this run did against it, in one line. */
+    String targetCheck() {
+        String running = runningMet() ? String.format("met (%.1f s)", runningS())
+                : String.format("MISSED by %.1f s (%.1f s)", runningS() - RUNNING_TARGET_S, runningS());
+        String caughtUp = Double.isNaN(caughtUpS())
+                ? "MISSED (not every event sent before the kill became visible)"
+                : caughtUpMet() ? String.format("met (%.1f s)", caughtUpS())
+                : String.format("MISSED by %.1f s (%.1f s)", caughtUpS() - CAUGHT_UP_TARGET_S, caughtUpS());
+        String exact = check.exact() ? "met" : String.format("MISSED (%d lost, %d unexpected%s%s)", check.missing(),
+                check.unexpected(), check.orderKept() ? "" : ", per-customer order broken",
+                check.deadLettersEqual() ? "" : ", dead letters differ");
+        return "kill -9 to RUNNING <= 10 s with a standby TaskManager: " + running
+                + "; output caught up within 30 s: " + caughtUp + "; zero loss and duplicates: " + exact;
+    }
+
+    /** The outcome of the comparison with PlainEnrich, in one line. */
+    String checkResult() {
+        return (check.exact() ? "passed" : "FAILED") + String.format(
+                " (expected %,d enriched records, found %,d: %,d missing, %,d unexpected; per-customer order %s;"
+                        + " dead letters %,d expected, %,d found, %s)",
+                check.expected(), check.actual(), check.missing(), check.unexpected(), check.orderKept() ? "kept" : "BROKEN",
+                check.expectedDeadLetters(), check.actualDeadLetters(), check.deadLettersEqual() ? "equal" : "DIFFERENT")
+                + (check.examples().isEmpty() ? "" : "; e.g. " + check.examples());
+    }
+
+    void printSummary(PrintStream out) {
+        Timeline.Window s = steady();
+        Timeline.Window w = whole();
+        out.printf("Steady state (before the kill): %,d records, %,.0f records/s, latency p50 %,.0f ms, p99 %,.0f ms,"
+                + " max %,.0f ms%n", s.records(), s.throughputPerSecond(), s.p50Ms(), s.p99Ms(), s.maxMs());
+        out.printf("Whole run (with the recovery):  %,d records, %,.0f records/s, latency p50 %,.0f ms, p99 %,.0f ms,"
+                + " max %,.0f ms%n", w.records(), w.throughputPerSecond(), w.p50Ms(), w.p99Ms(), w.maxMs());
+        out.printf("Recovery: kill -9 %s at %.1f s; detected +%.1f s; RUNNING +%.1f s; every earlier event visible +%.1f s;"
+                + " latency under %,.0f ms for good +%.1f s%n", recovery.victim(), killS(), detectedS(), runningS(),
+                caughtUpS(), latencyThresholdMs(), latencyBackS());
+        out.println("Target: " + targetCheck());
+        out.println("No loss, no duplicates: " + checkResult());
+    }
+}
