@@ -6,12 +6,14 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.flink.util.TimeUtils;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -19,38 +21,43 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * {@code bin/shopstream-bench}: measures, on this machine, what a single plain loop sustains for
- * each job and what Flink does at parallelism 1..N with heap and RocksDB state, and writes a
- * Markdown report with charts and a verdict.
+ * each job and what Flink does at parallelism 1..N with heap and RocksDB state, optionally first
+ * the live rate of a Kafka topic, and writes a Markdown report with charts and a verdict.
  */
 public final class BenchMain {
 
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = parse(args);
-        int events = Integer.parseInt(opts.getOrDefault("events", "200000"));
-        int repeats = Integer.parseInt(opts.getOrDefault("repeats", "3"));
-        int maxParallelism = Integer.parseInt(opts.getOrDefault("max-parallelism",
-                String.valueOf(Runtime.getRuntime().availableProcessors())));
-        Path out = Path.of(opts.getOrDefault("out", "run/bench"));
-        double eventRate = Double.parseDouble(opts.getOrDefault("event-rate", "0"));
+        Options o = Options.parse(args);
+        TopicRate.Measured topicRate = null;
+        if (o.rateTopic() != null) {
+            System.out.printf("Sampling the rate of topic %s at %s for %s ...%n", o.rateTopic(), o.rateBootstrapServers(),
+                    TimeUtils.formatWithHighestUnit(o.rateWindow()));
+            topicRate = TopicRate.measure(o.rateBootstrapServers(), o.rateTopic(), o.rateWindow(),
+                    s -> System.out.printf("  %3.0f s: %,12.0f records/s over the last second%n", s.elapsedSeconds(),
+                            s.recordsPerSecond()));
+            System.out.printf("Topic %s: %,.0f records/s mean, %,.0f peak, %,d records in %.0f s%n", o.rateTopic(),
+                    topicRate.meanPerSecond(), topicRate.peakPerSecond(), topicRate.records(), topicRate.seconds());
+        }
 
-        System.out.printf("Generating %,d events (seed 42) ...%n", events);
-        Workload workload = new Workload(events, 42);
+        System.out.printf("Generating %,d events (seed 42) ...%n", o.events());
+        Workload workload = new Workload(o.events(), 42);
         Measurements m = new Measurements(workload);
         // Warm the JIT once on the plain path so the first measured repeat is not penalised.
         m.plainLoop(Job.ENRICH);
 
         Results results = new Results();
         for (Job job : Job.values()) {
-            for (int r = 0; r < repeats; r++) {
+            results.input(job, m.events(job));
+            for (int r = 0; r < o.repeats(); r++) {
                 double v = m.plainLoop(job);
                 results.add(job, "plain", 1, v);
                 System.out.printf("%-15s plain loop            run %d: %,12.0f events/s%n", job, r + 1, v);
             }
             for (Backend backend : Backend.values()) {
-                for (int p = 1; p <= maxParallelism; p++) {
-                    for (int r = 0; r < repeats; r++) {
+                for (int p = 1; p <= o.maxParallelism(); p++) {
+                    for (int r = 0; r < o.repeats(); r++) {
                         double v = m.flink(job, p, backend);
                         results.add(job, backend.name(), p, v);
                         System.out.printf("%-15s Flink %-8s p=%d  run %d: %,12.0f events/s%n", job, backend, p, r + 1, v);
@@ -58,27 +65,32 @@ public final class BenchMain {
                 }
             }
         }
-        Files.createDirectories(out);
+        Files.createDirectories(o.out());
         List<Path> charts = new ArrayList<>();
         for (Job job : Job.values()) {
-            charts.add(chart(results, job, maxParallelism, out));
+            charts.add(chart(results, job, o.maxParallelism(), o.out()));
         }
-        Path report = out.resolve("report.md");
-        Files.writeString(report, Report.markdown(results, charts, events, repeats, maxParallelism, eventRate,
-                String.join(" ", args)));
+        // Written by the local-cluster measurement; read now so that a fresh one is included.
+        Path clusterFile = o.out().resolve("cluster.md");
+        String cluster = Files.exists(clusterFile) ? Files.readString(clusterFile) : null;
+        Path report = o.out().resolve("report.md");
+        Files.writeString(report, Report.markdown(o, results, charts, topicRate, cluster));
         System.out.println("Report: " + report.toAbsolutePath());
     }
 
     private static Path chart(Results results, Job job, int maxParallelism, Path out) throws IOException {
         XYChart chart = new XYChartBuilder().width(800).height(480)
-                .title(job + ": throughput vs parallelism").xAxisTitle("parallelism").yAxisTitle("events/s").build();
+                .title(job.id() + ": throughput vs parallelism").xAxisTitle("parallelism").yAxisTitle("events/s").build();
         chart.getStyler().setXAxisDecimalPattern("0");
         double plain = results.stats(job, "plain", 1).mean();
         List<Double> xs = new ArrayList<>();
         for (int p = 1; p <= maxParallelism; p++) {
             xs.add((double) p);
         }
-        chart.addSeries("plain loop (1 thread)", xs, xs.stream().map(x -> plain).toList()).setMarker(SeriesMarkers.NONE);
+        var plainSeries = chart.addSeries("plain loop (1 thread)", xs, xs.stream().map(x -> plain).toList());
+        if (maxParallelism > 1) {
+            plainSeries.setMarker(SeriesMarkers.NONE); // a level line; a single point needs its marker to show
+        }
         for (Backend b : Backend.values()) {
             List<Double> ys = new ArrayList<>();
             List<Double> err = new ArrayList<>();
@@ -89,7 +101,7 @@ public final class BenchMain {
             }
             chart.addSeries("Flink, " + b.name().toLowerCase(Locale.ROOT) + " state", xs, ys, err);
         }
-        Path file = out.resolve("throughput-" + job.name().toLowerCase(Locale.ROOT).replace('_', '-') + ".png");
+        Path file = out.resolve("throughput-" + job.id() + ".png");
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
         return file;
     }
@@ -103,19 +115,87 @@ public final class BenchMain {
                 Instant.now());
     }
 
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("Usage: bin/shopstream-bench [--events N] [--repeats R]"
-                        + " [--max-parallelism P] [--event-rate EVENTS_PER_S] [--out DIR]; bad argument " + args[i]);
+    /** The command's options; {@link #parse} fails on anything it does not know, before any work. */
+    record Options(int events, int repeats, int maxParallelism, Path out, double eventRate, String rateBootstrapServers,
+            String rateTopic, Duration rateWindow, String args) {
+
+        static final String USAGE = "Usage: bin/shopstream-bench [--events N] [--repeats R] [--max-parallelism P]"
+                + " [--event-rate EVENTS_PER_S] [--rate-bootstrap-servers HOST:PORT --rate-topic TOPIC"
+                + " [--rate-window 30s]] [--out DIR]";
+
+        private static final List<String> KEYS = List.of("events", "repeats", "max-parallelism", "event-rate", "out",
+                "rate-bootstrap-servers", "rate-topic", "rate-window");
+
+        static Options parse(String... args) {
+            Map<String, String> map = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                if (!args[i].startsWith("--")) {
+                    throw new IllegalArgumentException("Bad argument " + args[i] + ". " + USAGE);
+                }
+                String key = args[i].substring(2);
+                if (!KEYS.contains(key)) {
+                    throw new IllegalArgumentException("Unknown option --" + key + ". " + USAGE);
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("Option --" + key + " needs a value. " + USAGE);
+                }
+                map.put(key, args[++i]);
             }
-            String key = args[i].substring(2);
-            if (!List.of("events", "repeats", "max-parallelism", "out", "event-rate").contains(key)) {
-                throw new IllegalArgumentException("Unknown option --" + key);
+            String servers = map.get("rate-bootstrap-servers");
+            String topic = map.get("rate-topic");
+            if ((servers == null) != (topic == null)) {
+                throw new IllegalArgumentException("--rate-bootstrap-servers and --rate-topic go together. " + USAGE);
             }
-            map.put(key, args[++i]);
+            if (topic == null && map.containsKey("rate-window")) {
+                throw new IllegalArgumentException("--rate-window needs --rate-bootstrap-servers and --rate-topic. " + USAGE);
+            }
+            Duration window = duration(map, "rate-window", "30s");
+            if (window.toMillis() < 1000) {
+                throw new IllegalArgumentException("--rate-window must be at least 1s, got " + map.get("rate-window"));
+            }
+            return new Options(
+                    positive(map, "events", "200000"),
+                    positive(map, "repeats", "3"),
+                    positive(map, "max-parallelism", String.valueOf(Runtime.getRuntime().availableProcessors())),
+                    Path.of(map.getOrDefault("out", "run/bench")),
+                    number(map, "event-rate", "0"),
+                    servers, topic, window, String.join(" ", args));
         }
-        return map;
+
+        private static int positive(Map<String, String> map, String key, String fallback) {
+            String text = map.getOrDefault(key, fallback);
+            try {
+                int v = Integer.parseInt(text);
+                if (v >= 1) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // the message below says what is wanted
+            }
+            throw new IllegalArgumentException("--" + key + " must be a whole number of at least 1, got " + text);
+        }
+
+        private static double number(Map<String, String> map, String key, String fallback) {
+            String text = map.getOrDefault(key, fallback);
+            try {
+                double v = Double.parseDouble(text);
+                if (!(v >= 0) || Double.isInfinite(v)) {
+                    throw new NumberFormatException();
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--" + key + " must be a number of at least 0, got " + text);
+            }
+        }
+
+        private static Duration duration(Map<String, String> map, String key, String fallback) {
+            String text = map.getOrDefault(key, fallback);
+            try {
+                // Flink's duration syntax, as everywhere else in the suite: 30s, 30 s, 1 min.
+                return TimeUtils.parseDuration(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--" + key + " must be a duration such as 30s or 2 min, got " + text);
+            }
+        }
     }
 }

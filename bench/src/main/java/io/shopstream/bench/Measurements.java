@@ -3,6 +3,7 @@ package io.shopstream.bench;
 import io.shopstream.categorystats.CategoryStatsJob;
 import io.shopstream.categorystats.PlainCategoryStats;
 import io.shopstream.common.config.JobConfig;
+import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.json.CustomerFormat;
 import io.shopstream.common.json.DeadLetterSplitter;
 import io.shopstream.common.json.EnrichedEventFormat;
@@ -10,22 +11,40 @@ import io.shopstream.common.json.EventFormat;
 import io.shopstream.common.json.InputDecoder;
 import io.shopstream.common.json.Json;
 import io.shopstream.common.json.Parsed;
+import io.shopstream.common.json.PaymentFormat;
 import io.shopstream.common.json.ProductFormat;
-import io.shopstream.common.model.CategoryStats;
+import io.shopstream.common.json.RecordFormat;
 import io.shopstream.common.model.CustomerUpdate;
 import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.Event;
+import io.shopstream.common.model.EventType;
+import io.shopstream.common.model.Payment;
 import io.shopstream.common.model.ProductUpdate;
 import io.shopstream.common.time.EventTime;
 import io.shopstream.enrich.EnrichJob;
 import io.shopstream.enrich.PlainEnrich;
 import io.shopstream.generator.GeneratedRecord;
+import io.shopstream.payments.OrderOrPayment;
+import io.shopstream.payments.PaymentsJob;
+import io.shopstream.payments.PlainPaymentMatching;
+import io.shopstream.sessions.PlainSessions;
+import io.shopstream.sessions.SessionsJob;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.accumulators.LongMaximum;
+import org.apache.flink.api.common.accumulators.LongMinimum;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -36,21 +55,50 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 public final class Measurements {
 
     /** The jobs measured. */
-    public enum Job { ENRICH, CATEGORY_STATS }
+    public enum Job {
+        ENRICH, CATEGORY_STATS, SESSIONS, PAYMENTS;
+
+        /** The job's name in the suite, e.g. {@code category-stats}. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
 
     /** Keyed state in memory (hashmap) or in RocksDB (with incremental checkpoints). */
     public enum Backend { HEAP, ROCKSDB }
 
+    /**
+     * What differs per job: how many input records one pass reads, one pass of its plain loop
+     * (returning the bytes it serialized, so that nothing can be optimised away), and its Flink
+     * graph fed from memory.
+     */
+    private record Subject(int inputRecords, LongSupplier plainLoop,
+            BiConsumer<StreamExecutionEnvironment, JobConfig> flinkGraph) {}
+
+    private static final String ENRICHED_TOPIC = "shop.events.enriched";
+    private static final String PAYMENTS_TOPIC = "shop.payments";
+
     private final Workload workload;
+    private final JobConfig plainConfig = JobConfig.fromArgs("bench");
     private final List<byte[]> enrichedJson;
+    /** The payments job reads only ORDER events; its filter on the enriched topic is not measured. */
+    private final List<byte[]> ordersJson;
+    private final Map<Job, Subject> subjects = new EnumMap<>(Job.class);
 
     public Measurements(Workload workload) {
         this.workload = workload;
         this.enrichedJson = workload.enriched.stream().map(Json::write).toList();
+        this.ordersJson = workload.enriched.stream().filter(e -> e.type() == EventType.ORDER).map(Json::write).toList();
+        subjects.put(Job.ENRICH, new Subject(workload.events.size(), this::plainEnrich, this::flinkEnrich));
+        subjects.put(Job.CATEGORY_STATS, new Subject(enrichedJson.size(), this::plainCategoryStats, this::flinkCategoryStats));
+        subjects.put(Job.SESSIONS, new Subject(enrichedJson.size(), this::plainSessions, this::flinkSessions));
+        subjects.put(Job.PAYMENTS,
+                new Subject(ordersJson.size() + workload.payments.size(), this::plainPayments, this::flinkPayments));
     }
 
+    /** Input records of one pass: events (enrich), enriched events, or orders + payments (payments). */
     public int events(Job job) {
-        return job == Job.ENRICH ? workload.events.size() : enrichedJson.size();
+        return subjects.get(job).inputRecords();
     }
 
     // ------------------------------------------------------------------ the plain loop
@@ -58,44 +106,111 @@ public final class Measurements {
     /** The plain single-threaded loop: parse, process, serialize every output. */
     public double plainLoop(Job job) {
         long start = System.nanoTime();
-        long[] bytes = {0};
-        if (job == Job.ENRICH) {
-            PlainEnrich loop = new PlainEnrich(JobConfig.fromArgs("bench"));
-            workload.replay(loop, new PlainEnrich.Output() {
-                @Override
-                public void enriched(EnrichedEvent e) {
-                    bytes[0] += Json.write(e).length;
-                }
-
-                @Override
-                public void deadLetter(DeadLetter d) {
-                    bytes[0] += Json.write(d).length;
-                }
-            });
-        } else {
-            InputDecoder<EnrichedEvent> decoder = new InputDecoder<>(new EnrichedEventFormat(), "bench", 65_536);
-            PlainCategoryStats stats = new PlainCategoryStats(Duration.ofMinutes(1), Duration.ofMinutes(1));
-            long maxTs = Long.MIN_VALUE;
-            for (int i = 0; i < enrichedJson.size(); i++) {
-                Parsed<EnrichedEvent> p = decoder.decode("shop.events.enriched", 0, i, null, enrichedJson.get(i));
-                if (p.isOk()) {
-                    stats.onEvent(p.value);
-                    maxTs = Math.max(maxTs, p.value.ts());
-                }
-                if (i % 1000 == 999) {
-                    stats.onWatermark(maxTs - 5_000);
-                }
-            }
-            stats.onWatermark(Long.MAX_VALUE);
-            for (CategoryStats s : stats.result().stats()) {
-                bytes[0] += Json.write(s).length;
-            }
-        }
+        long bytes = subjects.get(job).plainLoop().getAsLong();
         double seconds = (System.nanoTime() - start) / 1e9;
-        if (bytes[0] == 0) {
-            throw new IllegalStateException("the plain loop produced nothing");
+        if (bytes == 0) {
+            throw new IllegalStateException("the plain loop of " + job.id() + " produced nothing");
         }
         return events(job) / seconds;
+    }
+
+    private long plainEnrich() {
+        long[] bytes = {0};
+        workload.replay(new PlainEnrich(plainConfig), new PlainEnrich.Output() {
+            @Override
+            public void enriched(EnrichedEvent e) {
+                bytes[0] += Json.write(e).length;
+            }
+
+            @Override
+            public void deadLetter(DeadLetter d) {
+                bytes[0] += Json.write(d).length;
+            }
+        });
+        return bytes[0];
+    }
+
+    private long plainCategoryStats() {
+        PlainCategoryStats stats = new PlainCategoryStats(
+                plainConfig.get(ShopOptions.CATEGORY_WINDOW_SIZE), plainConfig.get(ShopOptions.CATEGORY_ALLOWED_LATENESS));
+        long bytes = feedEnriched(stats::onEvent, stats::onWatermark);
+        PlainCategoryStats.Result result = stats.result();
+        return bytes + serialized(result.stats()) + serialized(result.late());
+    }
+
+    private long plainSessions() {
+        PlainSessions sessions = new PlainSessions(plainConfig.get(ShopOptions.SESSION_GAP));
+        long bytes = feedEnriched(sessions::onEvent, sessions::onWatermark);
+        PlainSessions.Result result = sessions.result();
+        return bytes + serialized(result.sessions()) + serialized(result.late());
+    }
+
+    /**
+     * Decodes every enriched event into a window loop, with a watermark (highest event time minus
+     * the out-of-orderness) every 1,000 events rather than after each one: Flink emits watermarks
+     * periodically too, and the loops scan their open windows on every watermark. Returns the
+     * bytes of dead letters written.
+     */
+    private long feedEnriched(Consumer<EnrichedEvent> onEvent, LongConsumer onWatermark) {
+        InputDecoder<EnrichedEvent> decoder = decoder(new EnrichedEventFormat());
+        long bound = plainConfig.get(ShopOptions.OUT_OF_ORDERNESS).toMillis();
+        long bytes = 0;
+        long maxTs = Long.MIN_VALUE + bound + 1;
+        for (int i = 0; i < enrichedJson.size(); i++) {
+            Parsed<EnrichedEvent> p = decoder.decode(ENRICHED_TOPIC, 0, i, null, enrichedJson.get(i));
+            if (p.isOk()) {
+                onEvent.accept(p.value);
+                maxTs = Math.max(maxTs, p.value.ts());
+            } else {
+                bytes += Json.write(p.deadLetter).length;
+            }
+            if (i % 1000 == 999) {
+                onWatermark.accept(maxTs - bound - 1);
+            }
+        }
+        onWatermark.accept(Long.MAX_VALUE);
+        return bytes;
+    }
+
+    private long plainPayments() {
+        InputDecoder<EnrichedEvent> orderDecoder = decoder(new EnrichedEventFormat());
+        InputDecoder<Payment> paymentDecoder = decoder(new PaymentFormat());
+        List<OrderOrPayment> input = new ArrayList<>(events(Job.PAYMENTS));
+        long bytes = 0;
+        // Orders first: match() indexes every order before it looks at a payment, so only the
+        // payments' own order (kept) can change its result.
+        for (int i = 0; i < ordersJson.size(); i++) {
+            Parsed<EnrichedEvent> p = orderDecoder.decode(ENRICHED_TOPIC, 0, i, null, ordersJson.get(i));
+            if (p.isOk()) {
+                input.add(OrderOrPayment.of(p.value));
+            } else {
+                bytes += Json.write(p.deadLetter).length;
+            }
+        }
+        for (int i = 0; i < workload.payments.size(); i++) {
+            GeneratedRecord r = workload.payments.get(i);
+            Parsed<Payment> p = paymentDecoder.decode(PAYMENTS_TOPIC, 0, i, r.key(), r.value());
+            if (p.isOk()) {
+                input.add(OrderOrPayment.of(p.value));
+            } else {
+                bytes += Json.write(p.deadLetter).length;
+            }
+        }
+        PlainPaymentMatching.Result result = PlainPaymentMatching.match(input,
+                plainConfig.get(ShopOptions.PAYMENT_BEFORE_ORDER), plainConfig.get(ShopOptions.PAYMENT_AFTER_ORDER));
+        return bytes + serialized(result.paid()) + serialized(result.unpaid()) + serialized(result.orphaned());
+    }
+
+    private static long serialized(List<?> outputs) {
+        long bytes = 0;
+        for (Object o : outputs) {
+            bytes += Json.write(o).length;
+        }
+        return bytes;
+    }
+
+    private static <T> InputDecoder<T> decoder(RecordFormat<T> format) {
+        return new InputDecoder<>(format, "bench", 65_536);
     }
 
     // ------------------------------------------------------------------ Flink
@@ -111,53 +226,145 @@ public final class Measurements {
         conf.setString("execution.checkpointing.interval", "1 s");
         conf.setString("execution.checkpointing.dir", Files.createTempDirectory("bench-checkpoints").toUri().toString());
         conf.setString("pipeline.generic-types", "false");
+        conf.setString("restart-strategy.type", "none"); // a failure must end the run, not loop in restarts
         conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(parallelism));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-        JobConfig config = JobConfig.fromArgs("bench", "--enrich.max-wait", "200ms");
-        if (job == Job.ENRICH) {
-            buildEnrich(env, config);
-        } else {
-            buildCategoryStats(env, config);
-        }
-        JobExecutionResult result = env.execute("bench " + job + " p" + parallelism + " " + backend);
-        return events(job) / (result.getNetRuntime() / 1000.0);
+        // A short idle timeout: a partition holds the watermark for one idle timeout after it
+        // joins (see EventTime), which with the default 30 s would outlast a whole run here.
+        JobConfig config = JobConfig.fromArgs("bench", "--enrich.max-wait", "200ms", "--source.idle-timeout", "1 s");
+        subjects.get(job).flinkGraph().accept(env, config);
+        JobExecutionResult result = env.execute("bench " + job.id() + " p" + parallelism + " " + backend);
+        // From the first record read to the last output written: the job's start-up and
+        // shut-down (about a second for a MiniCluster) are not processing, and the plain loop has none.
+        Long first = result.getAccumulatorResult(FirstRecordTime.ACCUMULATOR);
+        Long last = result.getAccumulatorResult(LastOutputTime.ACCUMULATOR);
+        double seconds = first != null && last != null && last > first
+                ? (last - first) / 1000.0
+                : result.getNetRuntime() / 1000.0;
+        return events(job) / seconds;
     }
 
-    private void buildEnrich(StreamExecutionEnvironment env, JobConfig config) {
-        DataStream<Parsed<ProductUpdate>> products = env.fromSource(
+    /** Passes records on; notes (in an accumulator) when the first one went through. */
+    static final class FirstRecordTime<T> extends RichMapFunction<T, T> {
+        static final String ACCUMULATOR = "first-record-millis";
+        private transient LongMinimum first;
+        private transient boolean seen;
+
+        @Override
+        public void open(OpenContext context) {
+            first = accumulator(getRuntimeContext(), ACCUMULATOR, new LongMinimum());
+        }
+
+        @Override
+        public T map(T value) {
+            if (!seen) {
+                seen = true;
+                first.add(System.currentTimeMillis());
+            }
+            return value;
+        }
+    }
+
+    /** Passes outputs on; notes (in an accumulator) when the last one went through. */
+    static final class LastOutputTime<T> extends RichMapFunction<T, T> {
+        static final String ACCUMULATOR = "last-output-millis";
+        private transient LongMaximum last;
+
+        @Override
+        public void open(OpenContext context) {
+            last = accumulator(getRuntimeContext(), ACCUMULATOR, new LongMaximum());
+        }
+
+        @Override
+        public T map(T value) {
+            last.add(System.currentTimeMillis());
+            return value;
+        }
+    }
+
+    /** The task's accumulator of that name: several of these operators can be chained into one task. */
+    @SuppressWarnings("unchecked")
+    private static <A extends org.apache.flink.api.common.accumulators.Accumulator<Long, Long>> A accumulator(
+            org.apache.flink.api.common.functions.RuntimeContext context, String name, A fresh) {
+        A existing = (A) context.<Long, Long>getAccumulator(name);
+        if (existing != null) {
+            return existing;
+        }
+        context.addAccumulator(name, fresh);
+        return fresh;
+    }
+
+    private static <T> DataStream<T> timed(DataStream<T> input) {
+        return input.map(new FirstRecordTime<T>()).returns(input.getType()).name("Note first record time");
+    }
+
+    private void flinkEnrich(StreamExecutionEnvironment env, JobConfig config) {
+        DataStream<Parsed<ProductUpdate>> products = timed(env.fromSource(
                 InMemorySource.of("products", workload.products, decoding(new ProductFormat(), "shop.products"),
                         Parsed.typeInfo(ProductUpdate.class)),
-                EventTime.neverHoldsBack(), "products");
-        DataStream<Parsed<CustomerUpdate>> customers = env.fromSource(
+                EventTime.neverHoldsBack(), "products"));
+        DataStream<Parsed<CustomerUpdate>> customers = timed(env.fromSource(
                 InMemorySource.of("customers", workload.customers, decoding(new CustomerFormat(), "shop.customers"),
                         Parsed.typeInfo(CustomerUpdate.class)),
-                EventTime.neverHoldsBack(), "customers");
-        DataStream<Parsed<Event>> events = env.fromSource(
+                EventTime.neverHoldsBack(), "customers"));
+        DataStream<Parsed<Event>> events = timed(env.fromSource(
                 InMemorySource.of("events", workload.events, decoding(new EventFormat(), "shop.events"),
                         Parsed.typeInfo(Event.class)),
-                EventTime.forParsed(config, Event::ts), "events");
+                EventTime.forParsed(config, Event::ts), "events"));
         EnrichJob.Outputs out = EnrichJob.defineWorkflow(config, events, products, customers);
-        out.enriched().map(new ToJson<>()).name("Serialize").sinkTo(new DiscardingSink<>());
-        out.deadLetters().map(new ToJson<>()).name("Serialize dead letters").sinkTo(new DiscardingSink<>());
+        discard(out.enriched(), "enriched");
+        discard(out.deadLetters(), "dead letters");
     }
 
-    private void buildCategoryStats(StreamExecutionEnvironment env, JobConfig config) {
-        InputDecoder<EnrichedEvent> decoder = new InputDecoder<>(new EnrichedEventFormat(), "bench", 65_536);
-        DataStream<Parsed<EnrichedEvent>> input = env.fromSource(
-                InMemorySource.of("enriched", enrichedJson,
-                        bytes -> decoder.decode("shop.events.enriched", 0, 0, null, bytes),
+    private void flinkCategoryStats(StreamExecutionEnvironment env, JobConfig config) {
+        CategoryStatsJob.Outputs out = CategoryStatsJob.defineWorkflow(config, validEnriched(env, config));
+        discard(out.stats(), "stats");
+        discard(out.late(), "late");
+    }
+
+    private void flinkSessions(StreamExecutionEnvironment env, JobConfig config) {
+        SessionsJob.Outputs out = SessionsJob.defineWorkflow(config, validEnriched(env, config));
+        discard(out.sessions(), "sessions");
+        discard(out.late(), "late");
+    }
+
+    private void flinkPayments(StreamExecutionEnvironment env, JobConfig config) {
+        DataStream<Parsed<EnrichedEvent>> orders = parsedEnriched(env, config, "orders", ordersJson);
+        DataStream<Parsed<Payment>> payments = timed(env.fromSource(
+                InMemorySource.of("payments", workload.payments, decoding(new PaymentFormat(), PAYMENTS_TOPIC),
+                        Parsed.typeInfo(Payment.class)),
+                EventTime.forParsed(config, Payment::ts), "payments"));
+        PaymentsJob.Outputs out = PaymentsJob.defineWorkflow(config, orders, payments);
+        discard(out.paid(), "paid");
+        discard(out.unpaid(), "unpaid");
+        discard(out.orphaned(), "orphaned");
+        discard(out.deadLetters(), "dead letters");
+    }
+
+    /** Enriched events decoded from their JSON, as the downstream jobs read them. */
+    private static DataStream<Parsed<EnrichedEvent>> parsedEnriched(
+            StreamExecutionEnvironment env, JobConfig config, String name, List<byte[]> json) {
+        InputDecoder<EnrichedEvent> decoder = decoder(new EnrichedEventFormat());
+        return timed(env.fromSource(
+                InMemorySource.of(name, json, bytes -> decoder.decode(ENRICHED_TOPIC, 0, 0, null, bytes),
                         Parsed.typeInfo(EnrichedEvent.class)),
-                EventTime.forParsed(config, EnrichedEvent::ts), "enriched");
-        DataStream<EnrichedEvent> valid =
-                DeadLetterSplitter.split(input, "enriched", TypeInformation.of(EnrichedEvent.class)).values();
-        CategoryStatsJob.Outputs out = CategoryStatsJob.defineWorkflow(config, valid);
-        out.stats().map(new ToJson<>()).name("Serialize").sinkTo(new DiscardingSink<>());
-        out.late().map(new ToJson<>()).name("Serialize late").sinkTo(new DiscardingSink<>());
+                EventTime.forParsed(config, EnrichedEvent::ts), name));
     }
 
-    private static <T> InMemorySource.Mapper<GeneratedRecord, Parsed<T>> decoding(
-            io.shopstream.common.json.RecordFormat<T> format, String topic) {
-        InputDecoder<T> decoder = new InputDecoder<>(format, "bench", 65_536);
+    /** What category-stats and sessions get from their Kafka source: the valid enriched events. */
+    private DataStream<EnrichedEvent> validEnriched(StreamExecutionEnvironment env, JobConfig config) {
+        return DeadLetterSplitter.split(parsedEnriched(env, config, "enriched", enrichedJson), "enriched",
+                TypeInformation.of(EnrichedEvent.class)).values();
+    }
+
+    private static <T> void discard(DataStream<T> output, String what) {
+        output.map(new ToJson<>()).name("Serialize " + what)
+                .map(new LastOutputTime<>()).returns(byte[].class).name("Note last output time")
+                .sinkTo(new DiscardingSink<>());
+    }
+
+    private static <T> InMemorySource.Mapper<GeneratedRecord, Parsed<T>> decoding(RecordFormat<T> format, String topic) {
+        InputDecoder<T> decoder = decoder(format);
         return r -> decoder.decode(topic, 0, 0, r.key(), r.value());
     }
 
@@ -171,9 +378,5 @@ public final class Measurements {
         public byte[] map(T value) {
             return Json.write(value);
         }
-    }
-
-    static Path tempDir() throws java.io.IOException {
-        return Files.createTempDirectory("shopstream-bench");
     }
 }

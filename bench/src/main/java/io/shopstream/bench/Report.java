@@ -1,32 +1,49 @@
 package io.shopstream.bench;
 
+import io.shopstream.bench.BenchMain.Options;
 import io.shopstream.bench.Measurements.Backend;
 import io.shopstream.bench.Measurements.Job;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import org.apache.flink.util.TimeUtils;
 
-/** The Markdown report: machine, every figure with its spread, charts, targets and a verdict. */
+/**
+ * The Markdown report: machine, every figure with its spread, charts, targets, your event rate, a
+ * verdict, and the local-cluster measurement when its {@code cluster.md} is there.
+ */
 final class Report {
 
     private Report() {}
 
-    static String markdown(Results r, List<Path> charts, int events, int repeats, int maxP, double eventRate, String args) {
+    /**
+     * {@code topicRate} is null unless a topic was sampled; {@code clusterMd} is the content of
+     * {@code cluster.md} in the output directory, or null.
+     */
+    static String markdown(Options o, Results r, List<Path> charts, TopicRate.Measured topicRate, String clusterMd) {
+        int maxP = o.maxParallelism();
         StringBuilder md = new StringBuilder();
         md.append("# Do we need distributed stream processing? Measured here\n\n");
         md.append("Machine: ").append(BenchMain.machine()).append("\n\n");
-        md.append("Command: `bin/shopstream-bench ").append(args).append("`. Workload: ").append(String.format("%,d", events))
-                .append(" generated events (seed 42), replayed from memory; each figure is the mean of ").append(repeats)
+        md.append("Command: `bin/shopstream-bench ").append(o.args()).append("`. Workload: ")
+                .append(String.format("%,d", o.events()))
+                .append(" generated events (seed 42) with their payments, replayed from memory; each figure is the mean of ")
+                .append(o.repeats())
                 .append(" runs with its standard deviation and range. Flink runs on a local MiniCluster with"
                         + " checkpoints every second, from an in-memory source to a discarding sink, outputs serialized"
-                        + " to JSON; the plain loop parses, processes and serializes the same records in one thread.\n\n");
+                        + " to JSON, timed from the first record read to the last output written (the job's start-up"
+                        + " and shut-down excluded); the plain loop parses, processes and serializes the same records in"
+                        + " one thread.\n\n");
+        md.append(yourEventRate(o, topicRate)).append("\n\n");
         for (Job job : Job.values()) {
             Results.Stats plain = r.stats(job, "plain", 1);
-            md.append("## ").append(job.name().toLowerCase().replace('_', '-')).append("\n\n");
+            md.append("## ").append(job.id()).append("\n\n");
+            md.append(String.format("Input per pass: %,d %s; events/s counts these.%n%n", r.input(job), inputOf(job)));
             md.append("| runner | parallelism | events/s (mean ± sd) | range | vs plain loop |\n|---|---|---|---|---|\n");
             md.append(row("plain loop", 1, plain, plain));
             for (Backend b : Backend.values()) {
                 for (int p = 1; p <= maxP; p++) {
-                    md.append(row("Flink, " + b.name().toLowerCase() + " state", p, r.stats(job, b.name(), p), plain));
+                    md.append(row("Flink, " + lower(b) + " state", p, r.stats(job, b.name(), p), plain));
                 }
             }
             md.append('\n');
@@ -34,7 +51,7 @@ final class Report {
                 double p1 = r.stats(job, b.name(), 1).mean();
                 double pn = r.stats(job, b.name(), maxP).mean();
                 md.append(String.format("- %s state: parallelism %d gives %.2fx parallelism 1 (scaling efficiency %.0f%%).%n",
-                        b.name().toLowerCase(), maxP, pn / p1, 100 * pn / p1 / maxP));
+                        lower(b), maxP, pn / p1, 100 * pn / p1 / maxP));
             }
             md.append(String.format("- Targets: Flink p=1 heap >= 0.5x plain: %s (%.2fx); RocksDB >= 0.25x: %s (%.2fx);"
                             + " p=2 >= 1.5x p=1 (heap): %s.%n",
@@ -42,7 +59,7 @@ final class Report {
                     r.stats(job, "HEAP", 1).mean() / plain.mean(),
                     r.stats(job, "ROCKSDB", 1).mean() >= 0.25 * plain.mean() ? "met" : "MISSED",
                     r.stats(job, "ROCKSDB", 1).mean() / plain.mean(),
-                    maxP < 2 ? "not measurable on one core"
+                    maxP < 2 ? "not measured (--max-parallelism 1)"
                             : r.stats(job, "HEAP", 2).mean() >= 1.5 * r.stats(job, "HEAP", 1).mean() ? "met" : "MISSED"));
             md.append('\n');
         }
@@ -51,6 +68,8 @@ final class Report {
             md.append("![").append(chart.getFileName()).append("](").append(chart.getFileName()).append(")\n\n");
         }
         md.append("## Verdict\n\n");
+        double eventRate = verdictRate(o, topicRate);
+        boolean measuredRateUsed = o.eventRate() <= 0 && topicRate != null;
         for (Job job : Job.values()) {
             double plain = r.stats(job, "plain", 1).mean();
             double bestFlink = 0;
@@ -59,9 +78,12 @@ final class Report {
                     bestFlink = Math.max(bestFlink, r.stats(job, b.name(), p).mean());
                 }
             }
-            md.append(String.format("- **%s**: one plain loop sustains about %,.0f events/s here", job.name().toLowerCase().replace('_', '-'), plain));
+            md.append(String.format("- **%s**: one plain loop sustains about %,.0f events/s here", job.id(), plain));
             if (eventRate > 0) {
                 md.append(String.format(", %.0fx your %,.0f events/s", plain / eventRate, eventRate));
+                if (measuredRateUsed && topicRate.peakPerSecond() > 0) {
+                    md.append(String.format(" (%.0fx your peak second)", plain / topicRate.peakPerSecond()));
+                }
             }
             md.append(String.format("; Flink on this machine peaks at %,.0f events/s (%.2fx the loop). ", bestFlink, bestFlink / plain));
             md.append(plain > bestFlink
@@ -69,10 +91,63 @@ final class Report {
                             + " recovery; throughput beyond the loop needs more machines.\n"
                     : "Flink's parallelism already beats one loop on this machine.\n");
         }
-        md.append("\nNot measured by this command yet: end-to-end latency through Kafka against the checkpoint interval,"
-                + " and recovery time after `kill -9` of a TaskManager (the chaos test in `cluster/control` prints"
-                + " recovery times on every CI run).\n");
+        if (clusterMd != null) {
+            // Verbatim; it brings its own heading when it has one (the cluster measurement's does).
+            md.append('\n');
+            if (!clusterMd.startsWith("#")) {
+                md.append("## On the local cluster (cluster.md)\n\n");
+            }
+            md.append(clusterMd);
+            if (!clusterMd.endsWith("\n")) {
+                md.append('\n');
+            }
+        } else {
+            md.append("\nNot measured by this command: end-to-end latency through Kafka against the checkpoint interval,"
+                    + " and recovery time after `kill -9` of a TaskManager (the chaos test in `cluster/control` prints"
+                    + " recovery times on every test run). A `cluster.md` in the output directory, from the local-cluster"
+                    + " measurement, is included here when present.\n");
+        }
         return md.toString();
+    }
+
+    /** The rate the verdict sets against the ceilings: {@code --event-rate} if given, else the topic's mean. */
+    static double verdictRate(Options o, TopicRate.Measured topicRate) {
+        if (o.eventRate() > 0) {
+            return o.eventRate();
+        }
+        return topicRate == null ? 0 : topicRate.meanPerSecond();
+    }
+
+    private static String yourEventRate(Options o, TopicRate.Measured t) {
+        if (t == null) {
+            return o.eventRate() > 0
+                    ? String.format("Your event rate: %,.0f events/s (`--event-rate`).", o.eventRate())
+                    : "Your event rate: not given (`--event-rate R`, or `--rate-bootstrap-servers` with `--rate-topic` to"
+                            + " measure a topic).";
+        }
+        String measured = String.format("Your event rate: %,.0f records/s mean, %,.0f records/s peak (highest one-second"
+                        + " rate), %,d records in %.0f s, measured on topic `%s` at %s (window %s; summed read_committed"
+                        + " end offsets, sampled every second, before the throughput runs).",
+                t.meanPerSecond(), t.peakPerSecond(), t.records(), t.seconds(), t.topic(), t.bootstrapServers(),
+                TimeUtils.formatWithHighestUnit(t.window()));
+        if (o.eventRate() > 0) {
+            return measured + String.format(" The verdict uses `--event-rate %,.0f` instead: when both are given,"
+                    + " `--event-rate` wins.", o.eventRate());
+        }
+        return measured + (t.meanPerSecond() > 0 ? " The verdict uses the mean."
+                : " The topic received nothing during the window, so the verdict sets no rate against the ceilings.");
+    }
+
+    private static String inputOf(Job job) {
+        return switch (job) {
+            case ENRICH -> "raw events (products and customers are loaded first and not counted)";
+            case CATEGORY_STATS, SESSIONS -> "enriched events (JSON, as on shop.events.enriched)";
+            case PAYMENTS -> "records: the ORDER events among the enriched events plus the payment records";
+        };
+    }
+
+    private static String lower(Backend b) {
+        return b.name().toLowerCase(Locale.ROOT);
     }
 
     private static String row(String runner, int p, Results.Stats s, Results.Stats plain) {

@@ -2,16 +2,33 @@ package io.shopstream.bench;
 
 import io.shopstream.bench.Measurements.Job;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Every measured figure, per job, runner ("plain", "HEAP", "ROCKSDB") and parallelism. */
+/**
+ * Every measured figure, per job, runner ("plain", "HEAP", "ROCKSDB") and parallelism, and the
+ * input records one pass of each job reads.
+ */
 final class Results {
 
     record Stats(double mean, double stdev, double min, double max, int runs) {}
 
     private final Map<String, List<Double>> values = new LinkedHashMap<>();
+    private final Map<Job, Integer> inputs = new EnumMap<>(Job.class);
+
+    void input(Job job, int records) {
+        inputs.put(job, records);
+    }
+
+    int input(Job job) {
+        Integer records = inputs.get(job);
+        if (records == null) {
+            throw new IllegalArgumentException("no input size for " + job);
+        }
+        return records;
+    }
 
     void add(Job job, String runner, int parallelism, double eventsPerSecond) {
         values.computeIfAbsent(job + "/" + runner + "/" + parallelism, k -> new ArrayList<>()).add(eventsPerSecond);

@@ -1,28 +1,25 @@
 package io.shopstream.bench;
 
 import io.shopstream.common.config.JobConfig;
-import io.shopstream.common.json.CustomerFormat;
-import io.shopstream.common.json.EventFormat;
-import io.shopstream.common.json.InputDecoder;
-import io.shopstream.common.json.ProductFormat;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.enrich.PlainEnrich;
 import io.shopstream.generator.GeneratedRecord;
 import io.shopstream.generator.GeneratorSettings;
 import io.shopstream.generator.ShopGenerator;
-import io.shopstream.generator.Stream;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One seeded dataset, generated once and kept in memory, that every measurement replays: the
- * raw records (as a Kafka consumer would see them) and the enriched events derived from them.
+ * raw records (as a Kafka consumer would see them), payments included, and the enriched events
+ * derived from them.
  */
 public final class Workload {
 
     public final List<GeneratedRecord> products = new ArrayList<>();
     public final List<GeneratedRecord> customers = new ArrayList<>();
     public final List<GeneratedRecord> events = new ArrayList<>();
+    public final List<GeneratedRecord> payments = new ArrayList<>();
     public final List<EnrichedEvent> enriched = new ArrayList<>();
 
     public Workload(int eventCount, long seed) {
@@ -33,7 +30,7 @@ public final class Workload {
                 case PRODUCTS -> products.add(r);
                 case CUSTOMERS -> customers.add(r);
                 case EVENTS -> events.add(r);
-                case PAYMENTS -> { } // not part of these measurements
+                case PAYMENTS -> payments.add(r);
             }
         });
         PlainEnrich.Collected out = new PlainEnrich.Collected();
@@ -56,13 +53,5 @@ public final class Workload {
             GeneratedRecord r = events.get(i);
             loop.onEvent("shop.events", 0, i, r.key(), r.value(), out);
         }
-    }
-
-    static InputDecoder<?> decoderFor(Stream stream) {
-        return switch (stream) {
-            case PRODUCTS -> new InputDecoder<>(new ProductFormat(), "bench", 65_536);
-            case CUSTOMERS -> new InputDecoder<>(new CustomerFormat(), "bench", 65_536);
-            default -> new InputDecoder<>(new EventFormat(), "bench", 65_536);
-        };
     }
 }

@@ -1,0 +1,98 @@
+package io.shopstream.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shopstream.testkit.EmbeddedKafka;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The live topic rate against a real in-JVM Kafka broker. */
+class TopicRateTest {
+
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        kafka.close();
+    }
+
+    @Test
+    void countsExactlyTheCommittedRecordsProducedWhileSampling() throws Exception {
+        kafka.createTopics(2, false, "rate.events");
+        try (KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(EmbeddedKafka.producerProperties(kafka.bootstrapServers()));
+                KafkaProducer<byte[], byte[]> transactional = new KafkaProducer<>(transactionalProperties())) {
+            transactional.initTransactions();
+            // Records written before sampling starts are not part of the rate.
+            send(plain, 1, 50);
+            // Bursts of different sizes right after the first samples, each flushed before the
+            // next sample is taken, so the window holds all of them and the seconds differ. After
+            // the second sample, a transaction on the other partition stays open: read_committed
+            // does not count it.
+            int[] bursts = {700, 300, 1200};
+            List<TopicRate.Sample> samples = new ArrayList<>();
+            int[] sent = {0};
+            TopicRate.Measured m = TopicRate.measure(kafka.bootstrapServers(), "rate.events", Duration.ofSeconds(5), s -> {
+                samples.add(s);
+                if (samples.size() <= bursts.length) {
+                    send(plain, 1, bursts[samples.size() - 1]);
+                    sent[0] += bursts[samples.size() - 1];
+                }
+                if (samples.size() == 2) {
+                    transactional.beginTransaction();
+                    send(transactional, 0, 100);
+                }
+            });
+            transactional.abortTransaction();
+
+            assertThat(sent[0]).isEqualTo(2200);
+            assertThat(m.records()).isEqualTo(2200);
+            assertThat(samples).hasSize(6); // the first, then one per second of the window
+            assertThat(samples.get(samples.size() - 1).records()).isEqualTo(2200);
+            assertThat(samples).extracting(TopicRate.Sample::records).isSorted();
+            assertThat(m.meanPerSecond()).isGreaterThan(0);
+            assertThat(m.peakPerSecond()).isGreaterThanOrEqualTo(m.meanPerSecond());
+            assertThat(m.seconds()).isGreaterThanOrEqualTo(5.0);
+            assertThat(m.meanPerSecond()).isCloseTo(2200 / m.seconds(), Offset.offset(1e-6));
+            assertThat(m.topic()).isEqualTo("rate.events");
+            assertThat(m.window()).isEqualTo(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aMissingTopicFailsAtOnceNamingIt() {
+        assertThatThrownBy(() -> TopicRate.measure(kafka.bootstrapServers(), "no.such.topic", Duration.ofSeconds(1), s -> { }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no.such.topic does not exist");
+    }
+
+    /** Sends {@code count} records to one partition and waits until they are written. */
+    private static void send(KafkaProducer<byte[], byte[]> producer, int partition, int count) {
+        for (int i = 0; i < count; i++) {
+            byte[] value = ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8);
+            producer.send(new ProducerRecord<>("rate.events", partition, null, value));
+        }
+        producer.flush();
+    }
+
+    private static Properties transactionalProperties() {
+        Properties props = EmbeddedKafka.producerProperties(kafka.bootstrapServers());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "topic-rate-test");
+        return props;
+    }
+}
