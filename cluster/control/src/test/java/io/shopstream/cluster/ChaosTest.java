@@ -91,8 +91,9 @@ class ChaosTest {
         // recovery (kill to a committed checkpoint, up to a minute on a busy machine): otherwise the
         // payments job would declare the enriched input idle and let payments alone move its
         // watermark by an hour of event time, making the orders enrich then delivers late.
-        List<String> jobArgs = List.of("-Dexecution.checkpointing.interval=1s", "--enrich.max-wait", "20s",
-                "--source.idle-timeout", "2 min");
+        // A stuck savepoint expires after 2 minutes instead of 5 (see the stop below).
+        List<String> jobArgs = List.of("-Dexecution.checkpointing.interval=1s", "-Dexecution.checkpointing.timeout=2min",
+                "--enrich.max-wait", "20s", "--source.idle-timeout", "2 min");
         Map<String, String> jobIds = new TreeMap<>();
         for (String job : ClusterCli.JOBS) {
             if (jarExists(job)) {
@@ -156,7 +157,18 @@ class ChaosTest {
         String enrichGroup = config.get(ShopOptions.GROUP_ID_PREFIX) + "-enrich";
         LocalCluster.await("enrich to read and checkpoint every event", Duration.ofSeconds(420),
                 () -> TopicReader.lag(cluster.bootstrapServers(), enrichGroup, config.get(ShopOptions.TOPIC_EVENTS)) == 0);
-        String savepoint = cluster.stopWithSavepoint(jobIds.get("enrich"));
+        String savepoint;
+        try {
+            savepoint = cluster.stopWithSavepoint(jobIds.get("enrich"));
+        } catch (IllegalStateException failed) {
+            // Seen twice on this machine: the stop's savepoint never completed and expired (open
+            // finding). A failed stop leaves the job running; Flink restarts it from its last
+            // checkpoint, which the exactness checks below cover. One retry.
+            OUT.println("stop-with-savepoint of enrich FAILED, retrying once: "
+                    + failed.getMessage().lines().filter(l -> l.contains("Exception")).findFirst().orElse(""));
+            LocalCluster.await("enrich running again", Duration.ofSeconds(180), () -> cluster.allTasksRunning(jobIds.get("enrich")));
+            savepoint = cluster.stopWithSavepoint(jobIds.get("enrich"));
+        }
         String resumed = cluster.submit("enrich", List.of("-s", savepoint, "-p", "2"), jobArgs);
         jobIds.put("enrich", resumed);
         LocalCluster.await("enrich resumed from " + savepoint, Duration.ofSeconds(120), () -> cluster.allTasksRunning(resumed));
