@@ -5,12 +5,16 @@ import io.shopstream.common.model.Event;
 import io.shopstream.common.model.Product;
 import io.shopstream.common.model.ProductUpdate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -34,13 +38,30 @@ public final class ProductEnricher extends KeyedBroadcastProcessFunction<String,
     static final ListStateDescriptor<PendingEvent> HELD =
             new ListStateDescriptor<>("held-for-product", TypeInformation.of(PendingEvent.class));
 
+    static final ValueStateDescriptor<Boolean> HOLDING = new ValueStateDescriptor<>("holds-events", Types.BOOLEAN);
+
     private final long maxWaitMs;
 
     private transient ListState<PendingEvent> held;
+    /**
+     * Set while the customer's queue is not empty: reading the list to find out would deserialize
+     * the whole queue on every event with RocksDB (quadratic in the queue's length).
+     */
+    private transient ValueState<Boolean> holding;
     private transient Counter heldCounter;
     private transient Counter timedOut;
-    /** Whether this instance may hold events; false lets product updates skip the scan of all keys. */
-    private transient boolean mayHoldEvents;
+    /**
+     * The products that events held by this instance wait for, since the last scan for each: a
+     * product update that nobody waits for skips the scan of every key's queue. Without it, while
+     * the product table loads next to the events (a first start), every update scanned every
+     * held queue: in the benchmark with RocksDB that was most of the job's time.
+     */
+    private transient Set<String> awaited;
+    /**
+     * After a restore the held queues are not in {@link #awaited}: every update scans, until a
+     * scan finds nothing held.
+     */
+    private transient boolean heldUnknown;
 
     public ProductEnricher(long maxWaitMs) {
         this.maxWaitMs = maxWaitMs;
@@ -49,9 +70,11 @@ public final class ProductEnricher extends KeyedBroadcastProcessFunction<String,
     @Override
     public void open(OpenContext openContext) {
         held = getRuntimeContext().getListState(HELD);
+        holding = getRuntimeContext().getState(HOLDING);
         heldCounter = ShopMetrics.counter(getRuntimeContext().getMetricGroup(), ShopMetrics.HELD_FOR_REFERENCE);
         timedOut = ShopMetrics.counter(getRuntimeContext().getMetricGroup(), ShopMetrics.RELEASED_INCOMPLETE);
-        mayHoldEvents = true; // after a restore, state may hold events
+        awaited = new HashSet<>();
+        heldUnknown = true; // after a restore, state may hold events
     }
 
     @Override
@@ -59,17 +82,17 @@ public final class ProductEnricher extends KeyedBroadcastProcessFunction<String,
         long now = ctx.timerService().currentProcessingTime();
         long deadline = now + maxWaitMs;
         ReadOnlyBroadcastState<String, Product> products = ctx.getBroadcastState(PRODUCTS);
-        boolean queueEmpty = !held.get().iterator().hasNext();
-        if (queueEmpty) {
-            Product product = products.get(event.productId());
-            if (product != null) {
-                out.collect(new PendingEvent(event, product, deadline));
-                return;
-            }
+        Product product = products.get(event.productId());
+        if (product != null && holding.value() == null) {
+            out.collect(new PendingEvent(event, product, deadline));
+            return;
         }
         held.add(new PendingEvent(event, null, deadline));
+        holding.update(true);
         heldCounter.inc();
-        mayHoldEvents = true;
+        if (product == null) {
+            awaited.add(event.productId());
+        }
         ctx.timerService().registerProcessingTimeTimer(deadline);
     }
 
@@ -80,7 +103,7 @@ public final class ProductEnricher extends KeyedBroadcastProcessFunction<String,
             return;
         }
         ctx.getBroadcastState(PRODUCTS).put(update.productId(), update.product());
-        if (!mayHoldEvents) {
+        if (!awaited.remove(update.productId()) && !heldUnknown) {
             return;
         }
         long now = ctx.currentProcessingTime();
@@ -88,7 +111,10 @@ public final class ProductEnricher extends KeyedBroadcastProcessFunction<String,
         ctx.applyToKeyedState(HELD, (key, state) -> {
             anyLeft[0] |= release(state, ctx.getBroadcastState(PRODUCTS)::get, now, out);
         });
-        mayHoldEvents = anyLeft[0];
+        if (!anyLeft[0]) {
+            heldUnknown = false;
+            awaited.clear();
+        }
     }
 
     @Override
@@ -124,6 +150,8 @@ public final class ProductEnricher extends KeyedBroadcastProcessFunction<String,
         }
         if (released == pending.size()) {
             queue.clear();
+            // The current key is the queue's, also inside applyToKeyedState (set per key).
+            holding.clear();
             return false;
         }
         if (released > 0) {

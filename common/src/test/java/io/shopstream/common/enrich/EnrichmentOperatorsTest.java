@@ -13,7 +13,9 @@ import io.shopstream.common.model.ProductUpdate;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -65,13 +67,29 @@ class EnrichmentOperatorsTest {
             try (var h = harness()) {
                 h.processElement(view("e-1", "c-1", "p", 1_000), 1_000);
                 h.processElement(view("e-2", "c-1", "p", 2_000), 2_000);
-                assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+                assertThat(h.numKeyedStateEntries()).isEqualTo(2); // the ids, and the ids by expiry
                 assertThat(h.numEventTimeTimers()).isEqualTo(2);
 
                 h.processWatermark(1_000 + HORIZON);
                 assertThat(h.numEventTimeTimers()).isEqualTo(1);
                 h.processWatermark(2_000 + HORIZON);
 
+                assertThat(h.numKeyedStateEntries()).isZero();
+                assertThat(h.numEventTimeTimers()).isZero();
+            }
+        }
+
+        @Test
+        void anIdAcceptedAgainIsNotForgottenByTheFirstOnesTimer() throws Exception {
+            try (var h = harness()) {
+                h.processElement(view("e-1", "c-1", "p", 1_000), 1_000);
+                // Past the first one's horizon before the watermark got there: accepted again.
+                h.processElement(view("e-1", "c-1", "p", 1_000 + HORIZON), 1_000 + HORIZON);
+                h.processWatermark(1_000 + HORIZON); // the first acceptance's timer
+                h.processElement(view("e-1", "c-1", "p", 1_000 + HORIZON + 5), 1_000 + HORIZON + 5); // a retry
+
+                assertThat(ids(h.extractOutputValues())).containsExactly("e-1@c-1@1000", "e-1@c-1@" + (1_000 + HORIZON));
+                h.processWatermark(1_000 + 2 * HORIZON);
                 assertThat(h.numKeyedStateEntries()).isZero();
                 assertThat(h.numEventTimeTimers()).isZero();
             }
@@ -115,6 +133,42 @@ class EnrichmentOperatorsTest {
                 assertThat(eventIds(out)).containsExactly("e-3", "e-1", "e-2");
                 assertThat(out.get(1).product()).isEqualTo(DUNE);
                 assertThat(out.get(1).deadline()).isEqualTo(MAX_WAIT);
+                assertThat(keysHoldingEvents(h)).isZero();
+            }
+        }
+
+        @Test
+        void aQueueWaitingForTwoProductsIsReleasedWhenItsHeadsProductArrives() throws Exception {
+            try (var h = harness()) {
+                h.processElement(view("e-1", "c-17", "p-1", 1), 1); // p-1 unknown: held
+                h.processElement(view("e-2", "c-17", "p-2", 2), 2); // p-2 unknown, and behind e-1
+                h.processBroadcastElement(new ProductUpdate("p-2", new Product("p-2", "Ink", "office", 50)), 0);
+                assertThat(h.extractOutputValues()).isEmpty(); // e-2 still waits behind e-1
+
+                h.processBroadcastElement(new ProductUpdate("p-1", new Product("p-1", "Pen", "office", 100)), 0);
+
+                assertThat(eventIds(h.extractOutputValues())).containsExactly("e-1", "e-2");
+                assertThat(keysHoldingEvents(h)).isZero();
+            }
+        }
+
+        @Test
+        void afterARestoreAHeldEventIsReleasedByItsProduct() throws Exception {
+            OperatorSubtaskState snapshot;
+            try (var h = harness()) {
+                h.processElement(view("e-1", "c-17", "p-42", 1), 1);
+                snapshot = h.snapshot(1L, 1L);
+            }
+            try (var h = new KeyedBroadcastOperatorTestHarness<String, Event, ProductUpdate, PendingEvent>(
+                    new CoBroadcastWithKeyedOperator<>(
+                            new ProductEnricher(MAX_WAIT), List.of(ProductEnricher.PRODUCTS)),
+                    Event::customerId, Types.STRING, 1, 1, 0)) {
+                h.setProcessingTime(10);
+                h.initializeState(snapshot);
+                h.open();
+                h.processBroadcastElement(new ProductUpdate("p-42", DUNE), 0);
+
+                assertThat(h.extractOutputValues()).extracting(PendingEvent::product).containsExactly(DUNE);
                 assertThat(keysHoldingEvents(h)).isZero();
             }
         }
@@ -230,10 +284,12 @@ class EnrichmentOperatorsTest {
     }
 
     /** Keys that still hold events waiting for their product. */
+    /** Keys with a queue, or with the flag that says they have one: both go when the queue does. */
     private static long keysHoldingEvents(KeyedBroadcastOperatorTestHarness<String, ?, ?, ?> h) {
-        try (var keys = h.getOperator().getKeyedStateBackend()
-                .getKeys(ProductEnricher.HELD.getName(), VoidNamespace.INSTANCE)) {
-            return keys.count();
+        var backend = h.getOperator().getKeyedStateBackend();
+        try (var queues = backend.getKeys(ProductEnricher.HELD.getName(), VoidNamespace.INSTANCE);
+                var flags = backend.getKeys(ProductEnricher.HOLDING.getName(), VoidNamespace.INSTANCE)) {
+            return queues.count() + flags.count();
         }
     }
 
