@@ -24,6 +24,7 @@ class JobConfigTest {
         assertThat(config.flinkConfiguration().toMap())
                 .containsEntry("state.backend.type", "rocksdb")
                 .containsEntry("execution.checkpointing.incremental", "true")
+                .containsEntry("pipeline.object-reuse", "true")
                 .containsEntry("pipeline.generic-types", "false");
     }
 

@@ -43,7 +43,7 @@ final class ClusterReport {
 
         md.append(String.format("**Cluster.** One Kafka broker (KRaft), one JobManager and %d TaskManagers with %d slots each,"
                         + " each its own JVM on 127.0.0.1, configured by `flink-conf/` (RocksDB, incremental checkpoints,"
-                        + " heartbeat timeout 10 s). `enrich` was submitted with `flink run -p %d`, so at most %d of the %d"
+                        + " heartbeats every second, a TaskManager gone after two refused ones). `enrich` was submitted with `flink run -p %d`, so at most %d of the %d"
                         + " TaskManagers were busy and at least one was a standby. Exactly-once sinks (Kafka transactions);"
                         + " checkpoint interval **%s**, minimum pause between checkpoints %s (flink-conf's, capped at half"
                         + " the interval).%n%n",
@@ -85,7 +85,7 @@ final class ClusterReport {
         md.append(String.format("| latency of newly visible records under 2 x steady p99 (%,.0f ms) for good | %.1f |%n",
                 run.latencyThresholdMs(), run.latencyBackS()));
         md.append(String.format("%nThe job restored checkpoint %s. Detection and restart are bounded by the heartbeat"
-                        + " timeout and the restart back-off in `flink-conf/config.yaml`; catching up adds the replay from"
+                        + " interval and the restart back-off in `flink-conf/config.yaml`; catching up adds the replay from"
                         + " the checkpoint and at least one more checkpoint, because only a checkpoint makes output visible.%n%n",
                 run.checkpoints().restoredFrom() >= 0 ? String.valueOf(run.checkpoints().restoredFrom()) : "(unknown)"));
 
