@@ -220,18 +220,17 @@ public final class Measurements {
      * every second, fed from memory, writing to a discarding sink.
      */
     public double flink(Job job, int parallelism, Backend backend) throws Exception {
-        Configuration conf = new Configuration();
-        conf.setString("state.backend.type", backend == Backend.HEAP ? "hashmap" : "rocksdb");
-        conf.setString("execution.checkpointing.incremental", "true");
-        conf.setString("execution.checkpointing.interval", "1 s");
-        conf.setString("execution.checkpointing.dir", Files.createTempDirectory("bench-checkpoints").toUri().toString());
-        conf.setString("pipeline.generic-types", "false");
-        conf.setString("restart-strategy.type", "none"); // a failure must end the run, not loop in restarts
-        conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(parallelism));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         // A short idle timeout: a partition holds the watermark for one idle timeout after it
         // joins (see EventTime), which with the default 30 s would outlast a whole run here.
         JobConfig config = JobConfig.fromArgs("bench", "--enrich.max-wait", "200ms", "--source.idle-timeout", "1 s");
+        // The jobs' own Flink settings (incremental checkpoints, object reuse, no Kryo), then the bench's.
+        Configuration conf = config.flinkConfiguration();
+        conf.setString("state.backend.type", backend == Backend.HEAP ? "hashmap" : "rocksdb");
+        conf.setString("execution.checkpointing.interval", "1 s");
+        conf.setString("execution.checkpointing.dir", Files.createTempDirectory("bench-checkpoints").toUri().toString());
+        conf.setString("restart-strategy.type", "none"); // a failure must end the run, not loop in restarts
+        conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(parallelism));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         subjects.get(job).flinkGraph().accept(env, config);
         JobExecutionResult result = env.execute("bench " + job.id() + " p" + parallelism + " " + backend);
         // From the first record read to the last output written: the job's start-up and

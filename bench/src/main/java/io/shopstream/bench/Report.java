@@ -29,7 +29,8 @@ final class Report {
                 .append(String.format("%,d", o.events()))
                 .append(" generated events (seed 42) with their payments, replayed from memory; each figure is the mean of ")
                 .append(o.repeats())
-                .append(" runs with its standard deviation and range. Flink runs on a local MiniCluster with"
+                .append(" runs with its standard deviation and range, after one uncounted warm-up pass of each"
+                        + " runner (JIT). Flink runs on a local MiniCluster with the jobs' own Flink settings and"
                         + " checkpoints every second, from an in-memory source to a discarding sink, outputs serialized"
                         + " to JSON, timed from the first record read to the last output written (the job's start-up"
                         + " and shut-down excluded); the plain loop parses, processes and serializes the same records in"
