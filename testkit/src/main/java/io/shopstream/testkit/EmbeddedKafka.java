@@ -2,6 +2,7 @@ package io.shopstream.testkit;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -11,10 +12,12 @@ import io.shopstream.common.kafka.TopicReader;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -100,6 +103,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 ready = false; // the new topics' metadata has not reached the broker yet
             }
             if (ready) {
+                awaitLeadersServing(admin, topics);
                 return;
             }
             if (System.nanoTime() > deadline) {
@@ -107,6 +111,19 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * The metadata can name a leader a moment before the broker acts as one: a producer that
+     * writes then gets "not the leader", and its retry was once refused as out of sequence
+     * (the first write had landed), failing the test's input. Listing offsets is answered by
+     * the partition's leader itself, so once it succeeds for every partition, writes are safe.
+     */
+    private static void awaitLeadersServing(Admin admin, List<String> topics) throws Exception {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((topic, d) -> d.partitions()
+                .forEach(p -> partitions.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest())));
+        admin.listOffsets(partitions).all().get(60, TimeUnit.SECONDS);
     }
 
     public Admin admin() {
