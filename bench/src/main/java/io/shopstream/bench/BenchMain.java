@@ -56,16 +56,18 @@ public final class BenchMain {
                 m.flink(job, 1, backend);
             }
             for (int r = 0; r < o.repeats(); r++) {
-                double v = m.plainLoop(job);
+                Measurements.Run v = m.plainLoop(job);
                 results.add(job, "plain", 1, v);
-                System.out.printf("%-15s plain loop            run %d: %,12.0f events/s%n", job, r + 1, v);
+                System.out.printf("%-15s plain loop            run %d: %,12.0f events/s, %.1f cores busy%n", job, r + 1,
+                        v.eventsPerSecond(), v.coresBusy());
             }
             for (Backend backend : Backend.values()) {
                 for (int p = 1; p <= o.maxParallelism(); p++) {
                     for (int r = 0; r < o.repeats(); r++) {
-                        double v = m.flink(job, p, backend);
+                        Measurements.Run v = m.flink(job, p, backend);
                         results.add(job, backend.name(), p, v);
-                        System.out.printf("%-15s Flink %-8s p=%d  run %d: %,12.0f events/s%n", job, backend, p, r + 1, v);
+                        System.out.printf("%-15s Flink %-8s p=%d  run %d: %,12.0f events/s, %.1f cores busy%n", job,
+                                backend, p, r + 1, v.eventsPerSecond(), v.coresBusy());
                     }
                 }
             }

@@ -103,15 +103,25 @@ public final class Measurements {
 
     // ------------------------------------------------------------------ the plain loop
 
+    /**
+     * One measured pass: input records per second, and the cores this process kept busy meanwhile
+     * (NaN where the JVM does not report its CPU time).
+     */
+    public record Run(double eventsPerSecond, double coresBusy) {}
+
     /** The plain single-threaded loop: parse, process, serialize every output. */
-    public double plainLoop(Job job) {
-        long start = System.nanoTime();
-        long bytes = subjects.get(job).plainLoop().getAsLong();
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (bytes == 0) {
-            throw new IllegalStateException("the plain loop of " + job.id() + " produced nothing");
+    public Run plainLoop(Job job) {
+        try (CpuSampler cpu = CpuSampler.start()) {
+            long startMillis = System.currentTimeMillis();
+            long start = System.nanoTime();
+            long bytes = subjects.get(job).plainLoop().getAsLong();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (bytes == 0) {
+                throw new IllegalStateException("the plain loop of " + job.id() + " produced nothing");
+            }
+            return new Run(events(job) / seconds,
+                    cpu == null ? Double.NaN : cpu.coresBusy(startMillis, startMillis + Math.round(seconds * 1000)));
         }
-        return events(job) / seconds;
     }
 
     private long plainEnrich() {
@@ -219,7 +229,7 @@ public final class Measurements {
      * The same job on a local Flink (MiniCluster in this JVM) at {@code parallelism}, checkpointing
      * every second, fed from memory, writing to a discarding sink.
      */
-    public double flink(Job job, int parallelism, Backend backend) throws Exception {
+    public Run flink(Job job, int parallelism, Backend backend) throws Exception {
         // A short idle timeout: a partition holds the watermark for one idle timeout after it
         // joins (see EventTime), which with the default 30 s would outlast a whole run here.
         JobConfig config = JobConfig.fromArgs("bench", "--enrich.max-wait", "200ms", "--source.idle-timeout", "1 s");
@@ -232,15 +242,19 @@ public final class Measurements {
         conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(parallelism));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         subjects.get(job).flinkGraph().accept(env, config);
-        JobExecutionResult result = env.execute("bench " + job.id() + " p" + parallelism + " " + backend);
-        // From the first record read to the last output written: the job's start-up and
-        // shut-down (about a second for a MiniCluster) are not processing, and the plain loop has none.
-        Long first = result.getAccumulatorResult(FirstRecordTime.ACCUMULATOR);
-        Long last = result.getAccumulatorResult(LastOutputTime.ACCUMULATOR);
-        double seconds = first != null && last != null && last > first
-                ? (last - first) / 1000.0
-                : result.getNetRuntime() / 1000.0;
-        return events(job) / seconds;
+        try (CpuSampler cpu = CpuSampler.start()) {
+            long started = System.currentTimeMillis();
+            JobExecutionResult result = env.execute("bench " + job.id() + " p" + parallelism + " " + backend);
+            // From the first record read to the last output written: the job's start-up and
+            // shut-down (about a second for a MiniCluster) are not processing, and the plain loop has none.
+            Long first = result.getAccumulatorResult(FirstRecordTime.ACCUMULATOR);
+            Long last = result.getAccumulatorResult(LastOutputTime.ACCUMULATOR);
+            boolean timed = first != null && last != null && last > first;
+            double seconds = timed ? (last - first) / 1000.0 : result.getNetRuntime() / 1000.0;
+            double cores = cpu == null ? Double.NaN
+                    : timed ? cpu.coresBusy(first, last) : cpu.coresBusy(started, System.currentTimeMillis());
+            return new Run(events(job) / seconds, cores);
+        }
     }
 
     /** Passes records on; notes (in an accumulator) when the first one went through. */

@@ -16,6 +16,7 @@ final class Results {
     record Stats(double mean, double stdev, double min, double max, int runs) {}
 
     private final Map<String, List<Double>> values = new LinkedHashMap<>();
+    private final Map<String, List<Double>> cores = new LinkedHashMap<>();
     private final Map<Job, Integer> inputs = new EnumMap<>(Job.class);
 
     void input(Job job, int records) {
@@ -31,7 +32,21 @@ final class Results {
     }
 
     void add(Job job, String runner, int parallelism, double eventsPerSecond) {
-        values.computeIfAbsent(job + "/" + runner + "/" + parallelism, k -> new ArrayList<>()).add(eventsPerSecond);
+        add(job, runner, parallelism, new Measurements.Run(eventsPerSecond, Double.NaN));
+    }
+
+    void add(Job job, String runner, int parallelism, Measurements.Run run) {
+        String key = job + "/" + runner + "/" + parallelism;
+        values.computeIfAbsent(key, k -> new ArrayList<>()).add(run.eventsPerSecond());
+        if (!Double.isNaN(run.coresBusy())) {
+            cores.computeIfAbsent(key, k -> new ArrayList<>()).add(run.coresBusy());
+        }
+    }
+
+    /** Mean cores busy over the runs, or NaN when not measured. */
+    double coresBusy(Job job, String runner, int parallelism) {
+        List<Double> v = cores.get(job + "/" + runner + "/" + parallelism);
+        return v == null ? Double.NaN : v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     Stats stats(Job job, String runner, int parallelism) {

@@ -41,6 +41,9 @@ class BenchSmokeTest {
         assertThat(count(report, "| Flink, heap state | 1 |")).isEqualTo(4);
         assertThat(count(report, "| Flink, rocksdb state | 1 |")).isEqualTo(4);
         assertThat(count(report, "| 2 |")).isZero();
+        // Every row ends with the cores it kept busy, measured (a number, not the dash of "not measured").
+        assertThat(report.lines().filter(l -> l.startsWith("| plain loop |") || l.startsWith("| Flink,")))
+                .hasSize(12).allSatisfy(row -> assertThat(row).matches(".*\\| \\d+\\.\\d \\|$"));
         assertThat(count(report, "](throughput-")).isEqualTo(4);
         assertThat(count(report, "your 500 events/s")).isEqualTo(4);
         assertThat(report).contains("Your event rate: 500 events/s (`--event-rate`).", "Not measured by this command");

@@ -29,6 +29,27 @@ class ReportTest {
     }
 
     @Test
+    void coresBusyAreReportedAndExplainAMissedScalingTarget() {
+        Results r = new Results();
+        for (Job job : Job.values()) {
+            r.input(job, 1_000);
+            r.add(job, "plain", 1, new Measurements.Run(100_000, 1.02));
+            for (Backend b : Backend.values()) {
+                r.add(job, b.name(), 1, new Measurements.Run(50_000, 1.9));
+                r.add(job, b.name(), 2, new Measurements.Run(60_000, 2.0));
+            }
+        }
+        String md = Report.markdown(Options.parse("--max-parallelism", "2"), r, List.of(), null, null);
+        assertThat(count(md, "| plain loop | 1 | 100,000 ± 0 | 100,000 – 100,000 | 1.00x | 1.0 |")).isEqualTo(4);
+        assertThat(count(md, "| Flink, heap state | 1 | 50,000 ± 0 | 50,000 – 50,000 | 0.50x | 1.9 |")).isEqualTo(4);
+        assertThat(md).contains("p=2 >= 1.5x p=1 (heap): MISSED (at parallelism 1 this runner already kept 1.9 of the "
+                + Runtime.getRuntime().availableProcessors() + " cores busy).");
+        // Without CPU figures the column shows a dash.
+        assertThat(Report.markdown(Options.parse("--max-parallelism", "2"), results(2), List.of(), null, null))
+                .contains("| 1.00x | – |");
+    }
+
+    @Test
     void aMeasuredTopicRateIsReportedAndUsedForTheVerdict() {
         String md = Report.markdown(Options.parse("--max-parallelism", "1"), results(1), List.of(), TOPIC, null);
         assertThat(md).contains("Your event rate: 2,000 records/s mean, 3,500 records/s peak (highest one-second rate),"
