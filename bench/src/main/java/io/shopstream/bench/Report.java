@@ -70,6 +70,8 @@ final class Report {
                             : "MISSED" + busyAtOne(r.coresBusy(job, "HEAP", 1))));
             md.append('\n');
         }
+        md.append("Why a target is missed on a 2-core machine, what the profiles showed and what each change to the"
+                + " jobs did: `docs/benchmark/tuning.md` in the ShopStream repository.\n\n");
         md.append("## Charts\n\n");
         for (Path chart : charts) {
             md.append("![").append(chart.getFileName()).append("](").append(chart.getFileName()).append(")\n\n");

@@ -26,6 +26,7 @@ class ReportTest {
         assertThat(count(md, "| Flink, heap state | 2 | 60,000 ± 0 |")).isEqualTo(4);
         assertThat(count(md, "- heap state: parallelism 2 gives 1.50x parallelism 1 (scaling efficiency 75%)")).isEqualTo(4);
         assertThat(md).contains("p=2 >= 1.5x p=1 (heap): met.");
+        assertThat(md).contains("`docs/benchmark/tuning.md`");
     }
 
     @Test

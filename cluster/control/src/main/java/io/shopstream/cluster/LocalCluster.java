@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -385,6 +386,41 @@ public final class LocalCluster {
             }
             return true;
         }).orElse(false);
+    }
+
+    /**
+     * Whether a job is running again after the loss of a TaskManager killed at
+     * {@code killedAtMillis} (wall clock): every subtask RUNNING and, if the job had subtasks on
+     * that TaskManager, restarted since. Right after the kill the REST API can still list the
+     * dead TaskManager's subtasks as RUNNING: with heartbeats every second the TaskManager may be
+     * gone from the cluster before the job has failed over.
+     */
+    public boolean runningAgainAfter(String jobId, boolean hadSubtasksOnTheDeadOne, long killedAtMillis) {
+        if (!allTasksRunning(jobId)) {
+            return false;
+        }
+        return !hadSubtasksOnTheDeadOne || get("/jobs/" + jobId)
+                .map(n -> n.path("timestamps").path("RESTARTING").asLong(0) >= killedAtMillis)
+                .orElse(false);
+    }
+
+    /** How many of the job's subtasks run on each TaskManager, by resource id (= process name). */
+    public Map<String, Integer> subtasksByTaskManager(String jobId) {
+        Map<String, Integer> hosts = new TreeMap<>();
+        get("/jobs/" + jobId).ifPresent(job -> {
+            for (JsonNode v : job.path("vertices")) {
+                get("/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/taskmanagers").ifPresent(t -> {
+                    for (JsonNode tm : t.path("taskmanagers")) {
+                        int subtasks = 0;
+                        for (JsonNode count : tm.path("status-counts")) {
+                            subtasks += count.asInt();
+                        }
+                        hosts.merge(tm.path("taskmanager-id").asText(), Math.max(subtasks, 1), Integer::sum);
+                    }
+                });
+            }
+        });
+        return hosts;
     }
 
     /**

@@ -495,15 +495,18 @@ class ChaosTest {
                 (System.nanoTime() - waitStart) / 1e9, threshold);
         List<String> tms = cluster.processNames().stream().filter(n -> n.startsWith(LocalCluster.TASKMANAGER_PREFIX)).toList();
         String victim = tms.get(tms.size() - 1);
+        Map<String, Boolean> onVictim = new TreeMap<>();
+        jobIds.values().forEach(id -> onVictim.put(id, cluster.subtasksByTaskManager(id).containsKey(victim)));
         long killedAt = System.nanoTime();
+        long killedAtMillis = System.currentTimeMillis();
         int sentAtKill = sent.get();
         cluster.kill(victim);
         String replacement = cluster.startTaskManager();
         LocalCluster.await("the JobManager to notice the loss", Duration.ofSeconds(60),
                 () -> jobIds.values().stream().anyMatch(id -> !cluster.allTasksRunning(id)) || cluster.registeredTaskManagers() < 3);
         double detected = (System.nanoTime() - killedAt) / 1e9;
-        LocalCluster.await("every job running again", Duration.ofSeconds(180),
-                () -> jobIds.values().stream().allMatch(cluster::allTasksRunning));
+        LocalCluster.await("every job running again", Duration.ofSeconds(180), () -> jobIds.values().stream()
+                .allMatch(id -> cluster.runningAgainAfter(id, onVictim.get(id), killedAtMillis)));
         double running = (System.nanoTime() - killedAt) / 1e9;
         return String.format("killed %s at %,d records sent; detected after %.1f s; all tasks RUNNING after %.1f s (replacement %s)",
                 victim, sentAtKill, detected, running, replacement);

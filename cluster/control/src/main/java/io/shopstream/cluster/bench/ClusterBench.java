@@ -123,7 +123,7 @@ public final class ClusterBench {
                     "-Dexecution.checkpointing.interval=" + o.checkpointInterval().toMillis() + "ms",
                     "-Dexecution.checkpointing.min-pause=" + minPause.toMillis() + "ms"));
             LocalCluster.await("enrich's subtasks RUNNING", Duration.ofSeconds(180), () -> cluster.allTasksRunning(jobId));
-            OUT.println("  job " + jobId + " RUNNING on " + subtasksByTaskManager(cluster, jobId));
+            OUT.println("  job " + jobId + " RUNNING on " + cluster.subtasksByTaskManager(jobId));
 
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(cluster))) {
                 phase("reference", String.format("%,d products and customers, then wait until enrich has read them",
@@ -246,7 +246,7 @@ public final class ClusterBench {
                 () -> cluster.completedCheckpoints(jobId) > before);
         long checkpointsAtKill = cluster.completedCheckpoints(jobId);
 
-        Map<String, Integer> hosts = subtasksByTaskManager(cluster, jobId);
+        Map<String, Integer> hosts = cluster.subtasksByTaskManager(jobId);
         List<String> taskManagers = cluster.processNames().stream()
                 .filter(n -> n.startsWith(LocalCluster.TASKMANAGER_PREFIX)).toList();
         String victim = hosts.entrySet().stream()
@@ -259,6 +259,7 @@ public final class ClusterBench {
         phase("recovery", String.format("kill -9 %s (pid %d, running %d of enrich's subtasks; subtasks by TaskManager: %s)",
                 victim, pid, hosts.getOrDefault(victim, 0), hosts));
         long killedAt = System.nanoTime();
+        long killedAtMillis = System.currentTimeMillis();
         cluster.kill(victim);
         long detectedAt = awaitMoment("the JobManager to notice the loss", Duration.ofSeconds(90), () -> {
             int registered = cluster.registeredTaskManagers();
@@ -266,9 +267,9 @@ public final class ClusterBench {
         });
         OUT.printf("  detected after %.1f s%n", (detectedAt - killedAt) / 1e9);
         long runningAt = awaitMoment("every subtask RUNNING again", Duration.ofSeconds(240),
-                () -> cluster.allTasksRunning(jobId));
+                () -> cluster.runningAgainAfter(jobId, true, killedAtMillis));
         OUT.printf("  every subtask RUNNING again after %.1f s, now on %s%n", (runningAt - killedAt) / 1e9,
-                subtasksByTaskManager(cluster, jobId));
+                cluster.subtasksByTaskManager(jobId));
         double periodS = checkpointsAtKill > checkpointsAtStart
                 ? (killedAt - feedStart) / 1e9 / (checkpointsAtKill - checkpointsAtStart) : Double.NaN;
         return new Recovery(victim, pid, hosts.getOrDefault(victim, 0), hosts, killedAt, detectedAt, runningAt, periodS);
@@ -284,25 +285,6 @@ public final class ClusterBench {
             Thread.sleep(100);
         }
         return System.nanoTime();
-    }
-
-    /** How many of the job's subtasks run on each TaskManager, by resource id (= process name). */
-    static Map<String, Integer> subtasksByTaskManager(LocalCluster cluster, String jobId) {
-        Map<String, Integer> hosts = new TreeMap<>();
-        cluster.get("/jobs/" + jobId).ifPresent(job -> {
-            for (JsonNode v : job.path("vertices")) {
-                cluster.get("/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/taskmanagers").ifPresent(t -> {
-                    for (JsonNode tm : t.path("taskmanagers")) {
-                        int subtasks = 0;
-                        for (JsonNode count : tm.path("status-counts")) {
-                            subtasks += count.asInt();
-                        }
-                        hosts.merge(tm.path("taskmanager-id").asText(), Math.max(subtasks, 1), Integer::sum);
-                    }
-                });
-            }
-        });
-        return hosts;
     }
 
     /** Completed count, mean duration and the checkpoint restored from, as the REST API reports them. */
