@@ -3,6 +3,7 @@ package io.shopstream.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shopstream.common.kafka.ProducerSettings;
 import io.shopstream.testkit.EmbeddedKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,7 +36,7 @@ class TopicRateTest {
     @Test
     void countsExactlyTheCommittedRecordsProducedWhileSampling() throws Exception {
         kafka.createTopics(2, false, "rate.events");
-        try (KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(EmbeddedKafka.producerProperties(kafka.bootstrapServers()));
+        try (KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(ProducerSettings.idempotent(kafka.bootstrapServers()));
                 KafkaProducer<byte[], byte[]> transactional = new KafkaProducer<>(transactionalProperties())) {
             transactional.initTransactions();
             // Records written before sampling starts are not part of the rate.
@@ -91,7 +92,7 @@ class TopicRateTest {
     }
 
     private static Properties transactionalProperties() {
-        Properties props = EmbeddedKafka.producerProperties(kafka.bootstrapServers());
+        Properties props = ProducerSettings.idempotent(kafka.bootstrapServers());
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "topic-rate-test");
         return props;
     }

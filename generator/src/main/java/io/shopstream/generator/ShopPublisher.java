@@ -1,17 +1,15 @@
 package io.shopstream.generator;
 
+import io.shopstream.common.kafka.ProducerSettings;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Sends a {@link ShopGenerator}'s records to Kafka with an idempotent producer (acks=all),
@@ -58,22 +56,8 @@ public final class ShopPublisher implements Runnable {
 
     /** A publisher with its own idempotent producer for {@code bootstrapServers}. */
     public static ShopPublisher create(GeneratorSettings settings, String bootstrapServers, Topics topics) {
-        return new ShopPublisher(new ShopGenerator(settings), new KafkaProducer<>(producerProperties(bootstrapServers)),
-                topics);
-    }
-
-    /** Idempotent, acks=all, byte arrays; large enough for the generator's TOO_LARGE records. */
-    public static Properties producerProperties(String bootstrapServers) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(2 * 1024 * 1024));
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "shopstream-generator");
-        return props;
+        return new ShopPublisher(new ShopGenerator(settings),
+                new KafkaProducer<>(ProducerSettings.idempotent(bootstrapServers, "shopstream-generator")), topics);
     }
 
     public GeneratorStats stats() {

@@ -1,5 +1,7 @@
 package io.shopstream.testkit;
 
+import io.shopstream.common.kafka.ProducerSettings;
+import io.shopstream.common.kafka.TopicReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,18 +10,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import io.shopstream.common.kafka.TopicReader;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -135,7 +134,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Sends a record synchronously-enough: call {@link #flush()} before relying on it. */
     public synchronized void send(String topic, byte[] key, byte[] value) {
         if (producer == null) {
-            producer = new KafkaProducer<>(producerProperties(bootstrapServers()));
+            producer = new KafkaProducer<>(ProducerSettings.idempotent(bootstrapServers()));
         }
         producer.send(new ProducerRecord<>(topic, key, value), (metadata, e) -> {
             if (e != null) {
@@ -154,20 +153,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException("A test record could not be written to Kafka", e);
         }
     }
-
-    /** Producer settings for test input: idempotent, acks=all, byte arrays. */
-    public static Properties producerProperties(String bootstrapServers) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(2 * 1024 * 1024));
-        return props;
-    }
-
     /**
      * Reads every committed record of {@code topic} (read_committed, up to the current end
      * offsets), in partition order then offset order.

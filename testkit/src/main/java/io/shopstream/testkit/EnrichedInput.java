@@ -1,6 +1,7 @@
 package io.shopstream.testkit;
 
 import io.shopstream.common.json.Json;
+import io.shopstream.common.kafka.ProducerSettings;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.Enrichment;
 import io.shopstream.common.model.EventType;
@@ -90,7 +91,7 @@ public final class EnrichedInput {
 
     private static void send(EmbeddedKafka kafka, List<ProducerRecord<byte[], byte[]>> records) {
         try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(EmbeddedKafka.producerProperties(kafka.bootstrapServers()))) {
+                new KafkaProducer<>(ProducerSettings.idempotent(kafka.bootstrapServers()))) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (ProducerRecord<byte[], byte[]> r : records) {
                 sent.add(producer.send(r));

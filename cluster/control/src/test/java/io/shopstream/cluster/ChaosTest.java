@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.json.Json;
+import io.shopstream.common.kafka.ProducerSettings;
 import io.shopstream.common.kafka.TopicReader;
 import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.time.EventTime;
@@ -23,16 +24,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,7 +112,7 @@ class ChaosTest {
         List<GeneratedRecord> stream = records.stream().filter(r -> !isReference(r.stream())).toList();
 
         AtomicInteger sent = new AtomicInteger();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ProducerSettings.idempotent(cluster.bootstrapServers()))) {
             for (GeneratedRecord r : reference) {
                 producer.send(new ProducerRecord<>(topic(config, r.stream()), r.key(), r.value()));
             }
@@ -181,7 +179,7 @@ class ChaosTest {
         long lastTs = stream.stream().filter(r -> r.stream() == Stream.EVENTS).mapToLong(ChaosTest::tsOf)
                 .filter(ts -> !EventTime.isFromTheFuture(ts, now, config.get(ShopOptions.MAX_FUTURE))).max().orElseThrow();
         flushTs = lastTs + Duration.ofHours(1).toMillis();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ProducerSettings.idempotent(cluster.bootstrapServers()))) {
             for (int partition = 0; partition < 4; partition++) {
                 String customer = keyFor(partition, "c-"); // known customers and product: nothing waits
                 String order = keyFor(partition, "flush-o-");
@@ -591,17 +589,6 @@ class ChaosTest {
             case EVENTS -> config.get(ShopOptions.TOPIC_EVENTS);
             case PAYMENTS -> config.get(ShopOptions.TOPIC_PAYMENTS);
         };
-    }
-
-    private Properties producerProperties() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
-        return p;
     }
 
     private static void sleepNanos(long nanos) {

@@ -8,6 +8,7 @@ import io.shopstream.common.json.InputDecoder;
 import io.shopstream.common.json.Json;
 import io.shopstream.common.json.Parsed;
 import io.shopstream.common.json.ProductFormat;
+import io.shopstream.common.kafka.ProducerSettings;
 import io.shopstream.common.kafka.TopicReader;
 import io.shopstream.common.model.Customer;
 import io.shopstream.common.model.CustomerUpdate;
@@ -23,9 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The {@code enrich} semantics as a plain single-threaded loop (parse, de-duplicate, enrich,
@@ -183,11 +182,7 @@ public final class PlainEnrich {
     public static void main(String[] args) {
         JobConfig config = JobConfig.fromArgs("enrich-plain", args);
         config.print(System.out);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(ShopOptions.BOOTSTRAP_SERVERS));
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        Properties props = ProducerSettings.idempotent(config.get(ShopOptions.BOOTSTRAP_SERVERS), "shopstream-enrich-plain");
         long start = System.nanoTime();
         PlainEnrich loop = new PlainEnrich(config);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {

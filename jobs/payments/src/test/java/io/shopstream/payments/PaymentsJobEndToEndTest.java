@@ -10,6 +10,7 @@ import io.shopstream.common.json.Json;
 import io.shopstream.common.json.Parsed;
 import io.shopstream.common.json.PaymentFormat;
 import io.shopstream.common.kafka.KafkaIO;
+import io.shopstream.common.kafka.ProducerSettings;
 import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.DeadLetterReason;
 import io.shopstream.common.model.EnrichedEvent;
@@ -234,7 +235,7 @@ class PaymentsJobEndToEndTest {
     private static final class Input implements AutoCloseable {
 
         private final KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(EmbeddedKafka.producerProperties(kafka.bootstrapServers()));
+                new KafkaProducer<>(ProducerSettings.idempotent(kafka.bootstrapServers()));
         private final List<Future<RecordMetadata>> sent = new ArrayList<>();
 
         Input(JobConfig config, long earliestTs, boolean probePayments) throws Exception {

@@ -5,6 +5,7 @@ import io.shopstream.cluster.ClusterCli;
 import io.shopstream.cluster.LocalCluster;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.json.Json;
+import io.shopstream.common.kafka.ProducerSettings;
 import io.shopstream.common.kafka.TopicReader;
 import io.shopstream.generator.GeneratedRecord;
 import io.shopstream.generator.GeneratorSettings;
@@ -25,7 +26,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -38,9 +38,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * {@code bin/shopstream-bench cluster}: on the local cluster (a Kafka broker, a JobManager and
@@ -125,7 +123,7 @@ public final class ClusterBench {
             LocalCluster.await("enrich's subtasks RUNNING", Duration.ofSeconds(180), () -> cluster.allTasksRunning(jobId));
             OUT.println("  job " + jobId + " RUNNING on " + cluster.subtasksByTaskManager(jobId));
 
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(cluster))) {
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ProducerSettings.idempotent(cluster.bootstrapServers()))) {
                 phase("reference", String.format("%,d products and customers, then wait until enrich has read them",
                         data.reference().size()));
                 for (GeneratedRecord r : data.reference()) {
@@ -310,17 +308,6 @@ public final class ClusterBench {
         }
         Duration configured = TimeUtils.parseDuration(m.group(1));
         return configured.compareTo(half) < 0 ? configured : half;
-    }
-
-    private static Properties producerProperties(LocalCluster cluster) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        return p;
     }
 
     /**
