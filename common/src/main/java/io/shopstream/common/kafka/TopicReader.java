@@ -23,7 +23,7 @@ public final class TopicReader {
     /** Feeds every committed record of {@code topic}, partition by partition in offset order per poll, to {@code handler}. */
     public static void readToEnd(String bootstrapServers, String topic, Duration timeout,
             Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties(bootstrapServers))) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(readCommittedProperties(bootstrapServers))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();
@@ -52,7 +52,7 @@ public final class TopicReader {
      * read the whole topic.
      */
     public static long lag(String bootstrapServers, String groupId, String topic) {
-        Properties props = properties(bootstrapServers);
+        Properties props = readCommittedProperties(bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
@@ -69,7 +69,12 @@ public final class TopicReader {
         }
     }
 
-    private static Properties properties(String servers) {
+    /**
+     * A plain consumer's settings for reading committed output: byte arrays, read_committed, no
+     * offsets committed (callers assign partitions and seek themselves). Shared by this class, the
+     * embedded run's output watcher and the cluster measurement's timeline.
+     */
+    public static Properties readCommittedProperties(String servers) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -1,6 +1,7 @@
 package io.shopstream.cluster.bench;
 
 import io.shopstream.common.json.Json;
+import io.shopstream.common.kafka.TopicReader;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * When each fed event was sent and when its enriched record first became visible to a
@@ -88,12 +88,7 @@ final class Timeline {
      * partition's start offset is fixed, so that nothing sent afterwards can be missed.
      */
     void watch(String bootstrapServers, String topic, CountDownLatch positioned, AtomicBoolean stop) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties p = TopicReader.readCommittedProperties(bootstrapServers);
         // The broker answers an empty fetch after this long: it bounds how late a commit is noticed.
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
