@@ -44,27 +44,32 @@ public final class EnrichedInput {
 
     /**
      * Seeded events for {@code partitions} partitions; each customer lives in one partition (as
-     * with the topic's customerId key). Per partition, event time moves forward by a random step
-     * (mean {@code meanStepMs}) and each event is up to {@code disorderMs} behind the newest one,
-     * so the disorder stays within an out-of-orderness bound of {@code disorderMs}.
+     * with the topic's customerId key). Event time is one clock for the whole topic, as in a shop
+     * whose events all happen in the same world: the n-th event of every partition lies within
+     * {@code disorderMs} behind a shared time that moves forward by a random step (mean {@code
+     * meanStepMs}) per n. So the disorder of the whole topic, whatever order its partitions are
+     * read in slice by slice, stays within an out-of-orderness bound of {@code disorderMs}; with a
+     * time of its own per partition the partitions would drift apart by more than any bound, and
+     * a job's output would depend on which partition it happened to read first.
      */
     public static List<List<EnrichedEvent>> random(long seed, int partitions, int eventsPerPartition, int customers,
             int categories, long startTs, long meanStepMs, long disorderMs) {
         Random random = new Random(seed);
         List<List<EnrichedEvent>> result = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
-            List<EnrichedEvent> events = new ArrayList<>();
-            long base = startTs;
-            for (int i = 0; i < eventsPerPartition; i++) {
-                base += (long) (random.nextDouble() * 2 * meanStepMs);
+            result.add(new ArrayList<>());
+        }
+        long base = startTs;
+        for (int i = 0; i < eventsPerPartition; i++) {
+            base += (long) (random.nextDouble() * 2 * meanStepMs);
+            for (int p = 0; p < partitions; p++) {
                 long ts = base - (disorderMs == 0 ? 0 : (long) (random.nextDouble() * disorderMs));
                 // Customers c-<p>-<n>: a few busy ones and a long tail, so sessions vary.
                 int n = random.nextInt(4) == 0 ? random.nextInt(3) : random.nextInt(Math.max(1, customers / partitions));
                 int r = random.nextInt(10);
                 EventType type = r < 6 ? EventType.VIEW : r < 9 ? EventType.ADD_TO_CART : EventType.ORDER;
-                events.add(event("e-" + p + "-" + i, type, "c-" + p + "-" + n, "cat-" + random.nextInt(categories), ts));
+                result.get(p).add(event("e-" + p + "-" + i, type, "c-" + p + "-" + n, "cat-" + random.nextInt(categories), ts));
             }
-            result.add(events);
         }
         return result;
     }
