@@ -26,6 +26,13 @@ final class CpuSampler implements AutoCloseable {
         thread.setDaemon(true);
     }
 
+    /** This process's CPU time so far, or -1 where the JVM does not report it. */
+    static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime()
+                : -1;
+    }
+
     /** A running sampler, or null where the JVM does not report process CPU time. */
     static CpuSampler start() {
         if (!(ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
