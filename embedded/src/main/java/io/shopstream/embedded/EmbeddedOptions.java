@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * Options of the embedded run. Its own keys are {@code --rest-port}, {@code --state-backend}
- * ({@code rocksdb} or {@code hashmap}), {@code --parallelism}, {@code --partitions} and {@code
- * --checkpoint-interval}; every other {@code --key value} is a generator setting. Unlike the
+ * ({@code rocksdb} or {@code hashmap}), {@code --parallelism}, {@code --partitions}, {@code
+ * --checkpoint-interval}, {@code --jobs} and {@code --time-scale}; every other {@code --key value}
+ * is a generator setting. Unlike the
  * generator's defaults, the embedded run generates 200 events/s without end unless {@code
  * --rate}, {@code --events} or {@code --duration} say otherwise. {@code --duration} also ends
  * the whole run.
@@ -25,6 +26,13 @@ public record EmbeddedOptions(
         GeneratorSettings generator) {
 
     public static final int DEFAULT_REST_PORT = 8081;
+
+    /**
+     * Event time runs this many times faster than the clock unless {@code --time-scale} says
+     * otherwise: a 30-minute session gap passes in 30 s, so sessions and unpaid orders show up
+     * while you watch (the replay case of a backfill, which the jobs handle like live data).
+     */
+    public static final double DEFAULT_TIME_SCALE = 60;
 
     /** Folder for logs and checkpoints; {@code -Dshopstream.runDir} overrides it. */
     public static Path defaultRunDir() {
@@ -42,6 +50,7 @@ public record EmbeddedOptions(
         int parallelism = 1;
         int partitions = 4;
         String checkpointInterval = "2s";
+        double timeScale = DEFAULT_TIME_SCALE;
         List<String> jobs = SuiteJob.ALL.stream().map(SuiteJob::name).toList();
         List<String> generatorArgs = new ArrayList<>(List.of("--rate", "200", "--events", "0"));
         for (int i = 0; i < args.length; i++) {
@@ -53,7 +62,7 @@ public record EmbeddedOptions(
                 value = key.substring(eq + 1);
                 key = key.substring(0, eq);
             }
-            if (!List.of("rest-port", "state-backend", "parallelism", "partitions", "checkpoint-interval", "jobs")
+            if (!List.of("rest-port", "state-backend", "parallelism", "partitions", "checkpoint-interval", "jobs", "time-scale")
                     .contains(key)) {
                 generatorArgs.add(arg);
                 continue;
@@ -70,6 +79,7 @@ public record EmbeddedOptions(
                 case "partitions" -> partitions = positive(key, value);
                 case "checkpoint-interval" -> checkpointInterval = value;
                 case "jobs" -> jobs = jobs(value);
+                case "time-scale" -> timeScale = timeScale(value);
                 default -> {
                     if (!value.equals("rocksdb") && !value.equals("hashmap")) {
                         throw new IllegalArgumentException(
@@ -79,13 +89,13 @@ public record EmbeddedOptions(
                 }
             }
         }
-        // A live demo: event time keeps pace with the clock (unless asked otherwise), so that
-        // windows close as time passes and events held for reference data are not minutes late.
+        // A live demo: event time runs timeScale times as fast as the clock (unless the step is
+        // given), so that windows, sessions and payment verdicts close while you watch.
         GeneratorSettings settings = GeneratorSettings.fromArgs(generatorArgs.toArray(String[]::new));
         boolean stepGiven = generatorArgs.stream().anyMatch(a -> a.startsWith("--eventTimeStepMs"));
         if (!stepGiven && settings.rate() > 0) {
             generatorArgs.add("--eventTimeStepMs");
-            generatorArgs.add(String.valueOf(Math.max(1, Math.round(1000 / settings.rate()))));
+            generatorArgs.add(String.valueOf(Math.max(1, Math.round(timeScale * 1000 / settings.rate()))));
             settings = GeneratorSettings.fromArgs(generatorArgs.toArray(String[]::new));
         }
         return new EmbeddedOptions(restPort, stateBackend, parallelism, partitions, checkpointInterval, jobs,
@@ -102,6 +112,19 @@ public record EmbeddedOptions(
             jobs.add(name.trim());
         }
         return List.copyOf(jobs);
+    }
+
+    private static double timeScale(String value) {
+        try {
+            double scale = Double.parseDouble(value.trim());
+            if (scale > 0 && Double.isFinite(scale)) {
+                return scale;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("Option 'time-scale' must be a positive number (60 = event time runs"
+                + " 60 times as fast as the clock), got '" + value + "'");
     }
 
     private static int positive(String key, String value) {
@@ -129,12 +152,14 @@ public record EmbeddedOptions(
                   --partitions N            partitions of every topic (default 4)
                   --checkpoint-interval D   checkpoint (and so output commit) interval (default 2s)
                   --jobs a,b                which jobs to run (default: all of %s)
+                  --time-scale X            event time runs X times as fast as the clock (default 60: a
+                                            30-minute session gap passes in 30 s; 1 = real time)
                   --duration D              how long to run, e.g. 60s or 5m (default: until Ctrl-C)
                   --rate N                  events per second (default 200)
                   --events N                stop generating after N event records (default 0 = unlimited)
                 Generator options: %s
-                In the embedded run event time keeps pace with the clock (eventTimeStepMs = 1000 / rate unless
-                given) and enrich.max-wait is 5 s, so that windows close while you watch.
+                In the embedded run eventTimeStepMs = time-scale * 1000 / rate unless given, and enrich.max-wait
+                is 5 s, so that windows, sessions and payment verdicts close while you watch.
                 """.formatted(SuiteJob.ALL.stream().map(SuiteJob::name).toList(),
                         String.join(", ", GeneratorSettings.keys()));
     }

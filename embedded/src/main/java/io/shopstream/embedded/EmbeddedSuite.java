@@ -307,9 +307,14 @@ public final class EmbeddedSuite implements AutoCloseable {
             }
         });
         sb.append(System.lineSeparator());
-        // The newest two enriched events and the newest dead letter.
+        // The newest of each output: two enriched events, then one of everything else.
         sample(sb, "enriched ", watcher.newest(ShopOptions.TOPIC_ENRICHED.defaultValue()), 2);
         sample(sb, "dlq      ", watcher.newest(ShopOptions.TOPIC_DLQ.defaultValue()), 1);
+        sample(sb, "window   ", watcher.newest(ShopOptions.TOPIC_CATEGORY_STATS.defaultValue()), 1);
+        sample(sb, "session  ", watcher.newest(ShopOptions.TOPIC_SESSIONS.defaultValue()), 1);
+        sample(sb, "paid     ", watcher.newest(ShopOptions.TOPIC_ORDERS_PAID.defaultValue()), 1);
+        sample(sb, "unpaid   ", watcher.newest(ShopOptions.TOPIC_ORDERS_UNPAID.defaultValue()), 1);
+        sample(sb, "orphaned ", watcher.newest(ShopOptions.TOPIC_PAYMENTS_ORPHANED.defaultValue()), 1);
         out.print(sb);
         out.flush();
     }
