@@ -33,6 +33,11 @@ public final class ContractTopics {
     public static List<String> createAll(EmbeddedKafka kafka, int partitions, String prefix) {
         kafka.createTopics(partitions, true, COMPACTED.stream().map(o -> prefix + o.defaultValue()).toArray(String[]::new));
         kafka.createTopics(partitions, false, DELETE.stream().map(o -> prefix + o.defaultValue()).toArray(String[]::new));
+        return names(prefix);
+    }
+
+    /** The {@code --topics.* name} arguments for the topics {@link #createAll(EmbeddedKafka, int, String)} made. */
+    public static List<String> names(String prefix) {
         List<String> args = new java.util.ArrayList<>();
         for (ConfigOption<String> option : COMPACTED) {
             args.add("--" + option.key());

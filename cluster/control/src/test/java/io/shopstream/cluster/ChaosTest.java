@@ -48,9 +48,10 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Why the downstream results can be exact here although arrival order across partitions is
  * not: watermarks are per Kafka partition, so an event is overtaken only by its own partition's
- * disorder; and after a recovery pause that left every partition idle, a returning partition
- * waits one idle timeout before it moves the watermark, so the other partitions' backlog is not
- * made late (see EventTime).
+ * disorder; a restarted job holds the watermark until every partition has delivered or is seen at
+ * its end; and after a recovery pause that left every partition idle, a returning partition makes
+ * the other idle ones hold the watermark again until they deliver too, so the other partitions'
+ * backlog is not made late (see EventTimeSource).
  */
 class ChaosTest {
 

@@ -263,6 +263,7 @@ public final class JobConfig {
                 throw new ConfigException("Option '" + option.key() + "' must not be empty");
             }
         }
+        StartingOffsets.parse(shop.get(ShopOptions.STARTING_OFFSETS));
         if (shop.get(ShopOptions.TRANSACTION_TIMEOUT).compareTo(Duration.ofMinutes(15)) > 0) {
             throw new ConfigException(
                     "Option 'kafka.transaction-timeout' is " + humanDuration(shop.get(ShopOptions.TRANSACTION_TIMEOUT))

@@ -72,14 +72,37 @@ public final class ShopOptions {
                     .defaultValue(65_536)
                     .withDescription("Input record values larger than this are dead-lettered unread (TOO_LARGE).");
 
+    public static final ConfigOption<String> STARTING_OFFSETS =
+            key("source.starting-offsets")
+                    .stringType()
+                    .defaultValue("committed")
+                    .withDescription(
+                            "Where the event inputs start on a first start (a restore resumes from its checkpoint):"
+                                    + " committed (the group's offsets, else the earliest), earliest, latest, or"
+                                    + " timestamp:<ISO-8601 instant> for a backfill from that point. Reference data"
+                                    + " (products, customers) is always read whole.");
+
     public static final ConfigOption<Duration> IDLE_TIMEOUT =
             key("source.idle-timeout")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription(
-                            "A source partition without data for this long is idle and does not hold the watermark back;"
-                                    + " when data comes back it holds the watermark again at once and moves it forward"
-                                    + " after this long again, so that the other partitions' backlog is not made late.");
+                            "A source partition that has delivered and then gets nothing for this long (not counting"
+                                    + " time the job was back-pressured or paused it) is idle and does not hold the"
+                                    + " watermark back; when it delivers again it holds its old watermark for this long."
+                                    + " After a start or restore a partition holds the watermark only until it has"
+                                    + " delivered or is seen at its end offset.");
+
+    public static final ConfigOption<Duration> ALIGNMENT_MAX_DRIFT =
+            key("watermark.alignment-max-drift")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "A source partition whose watermark is this far ahead of the slowest one pauses until"
+                                    + " the others catch up (watermark alignment), so that a backlog is read in step."
+                                    + " An event further behind the stream than the out-of-orderness plus this is late"
+                                    + " in every run, however fast the input is read. Keep it above"
+                                    + " source.idle-timeout: a quiet partition holds the others back until it is idle.");
 
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
             key("watermark.out-of-orderness")
@@ -158,7 +181,7 @@ public final class ShopOptions {
                     TOPIC_PRODUCTS, TOPIC_CUSTOMERS, TOPIC_EVENTS, TOPIC_PAYMENTS, TOPIC_ENRICHED, TOPIC_DLQ,
                     TOPIC_CATEGORY_STATS, TOPIC_CATEGORY_STATS_LATE, TOPIC_SESSIONS, TOPIC_SESSIONS_LATE,
                     TOPIC_ORDERS_PAID, TOPIC_ORDERS_UNPAID, TOPIC_PAYMENTS_ORPHANED,
-                    MAX_RECORD_BYTES, IDLE_TIMEOUT, OUT_OF_ORDERNESS, MAX_FUTURE,
+                    MAX_RECORD_BYTES, STARTING_OFFSETS, IDLE_TIMEOUT, OUT_OF_ORDERNESS, MAX_FUTURE, ALIGNMENT_MAX_DRIFT,
                     ENRICH_MAX_WAIT, DUPLICATE_HORIZON,
                     CATEGORY_WINDOW_SIZE, CATEGORY_ALLOWED_LATENESS, SESSION_GAP,
                     PAYMENT_BEFORE_ORDER, PAYMENT_AFTER_ORDER);

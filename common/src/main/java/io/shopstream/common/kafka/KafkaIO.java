@@ -2,9 +2,13 @@ package io.shopstream.common.kafka;
 
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
+import io.shopstream.common.config.StartingOffsets;
 import io.shopstream.common.json.InputDecoder;
 import io.shopstream.common.json.Parsed;
 import io.shopstream.common.json.RecordFormat;
+import io.shopstream.common.time.EventTime;
+import java.time.Duration;
+import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -21,38 +25,75 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 /** The suite's one way to read from and write to Kafka. */
 public final class KafkaIO {
 
+    /** How often the job's event-time inputs compare their watermarks (Flink's default). */
+    private static final Duration ALIGNMENT_UPDATE_INTERVAL = Duration.ofSeconds(1);
+
+    /** Records per poll of an event-time input (Kafka's default is 500); see {@link #readEvents}. */
+    static final int EVENT_POLL_RECORDS = 100;
+
     private KafkaIO() {}
 
     /**
      * A source that decodes every record of {@code topic} into a {@link Parsed} value. It reads
-     * only committed data, resumes from the offsets in the checkpoint (or the group's committed
-     * offsets, or the earliest on a first start), and commits offsets on checkpoints for
-     * monitoring only.
+     * only committed data, resumes from the offsets in the checkpoint (on a first start, from
+     * {@code startingOffsets}), and commits offsets on checkpoints for monitoring only.
      */
-    public static <T> KafkaSource<Parsed<T>> source(
-            JobConfig config, String topic, RecordFormat<T> format, TypeInformation<T> valueType) {
+    static <T> KafkaSource<Parsed<T>> source(JobConfig config, String topic, RecordFormat<T> format,
+            TypeInformation<T> valueType, OffsetsInitializer startingOffsets, Properties consumerProperties) {
         InputDecoder<T> decoder = new InputDecoder<>(format, config.job(), config.get(ShopOptions.MAX_RECORD_BYTES));
         return KafkaSource.<Parsed<T>>builder()
-                .setBootstrapServers(config.get(ShopOptions.BOOTSTRAP_SERVERS))
                 .setTopics(topic)
-                .setGroupId(config.get(ShopOptions.GROUP_ID_PREFIX) + "-" + config.job())
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(startingOffsets)
                 .setDeserializer(new DecodingDeserializer<>(decoder, valueType))
-                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .setProperties(consumerProperties)
                 .setProperty("partition.discovery.interval.ms", "60000")
-                .setProperty("client.id.prefix", config.get(ShopOptions.GROUP_ID_PREFIX) + "-" + config.job() + "-" + topic)
                 .build();
     }
 
-    /** Adds a decoding Kafka source to the job with a stable uid and a readable name. */
-    public static <T> DataStream<Parsed<T>> read(
-            StreamExecutionEnvironment env,
-            JobConfig config,
-            String topic,
-            RecordFormat<T> format,
-            TypeInformation<T> valueType,
-            WatermarkStrategy<Parsed<T>> watermarks) {
-        return env.fromSource(source(config, topic, format, valueType), watermarks, "Kafka: " + topic)
+    private static Properties consumerProperties(JobConfig config, String topic) {
+        Properties properties = new Properties();
+        properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(ShopOptions.BOOTSTRAP_SERVERS));
+        properties.setProperty(ConsumerConfig.GROUP_ID_CONFIG, config.get(ShopOptions.GROUP_ID_PREFIX) + "-" + config.job());
+        properties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.setProperty("client.id.prefix", config.get(ShopOptions.GROUP_ID_PREFIX) + "-" + config.job() + "-" + topic);
+        return properties;
+    }
+
+    /**
+     * Adds a decoding Kafka source of event-time input (events, payments, enriched events) to the
+     * job, with a stable uid and a readable name: it starts where {@code source.starting-offsets}
+     * says, its partitions hold the watermark back by the data ({@link EventTimeSource}), and all
+     * event-time inputs of a job keep within {@code watermark.alignment-max-drift} of each other.
+     */
+    public static <T> DataStream<Parsed<T>> readEvents(StreamExecutionEnvironment env, JobConfig config, String topic,
+            RecordFormat<T> format, TypeInformation<T> valueType, EventTime.Timestamp<T> timestamp) {
+        Properties properties = consumerProperties(config, topic);
+        // Few records per poll: what has been fetched still comes when a partition pauses to let
+        // the others catch up (EventTimeSource), so this bounds how far one partition runs ahead.
+        properties.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(EVENT_POLL_RECORDS));
+        KafkaSource<Parsed<T>> kafka = source(config, topic, format, valueType,
+                StartingOffsets.parse(config.get(ShopOptions.STARTING_OFFSETS)).initializer(), properties);
+        EventTimeSource.Rules<Parsed<T>> rules = new EventTimeSource.Rules<>(EventTime.ofParsed(timestamp),
+                config.get(ShopOptions.OUT_OF_ORDERNESS), config.get(ShopOptions.MAX_FUTURE),
+                config.get(ShopOptions.ALIGNMENT_MAX_DRIFT), config.get(ShopOptions.IDLE_TIMEOUT));
+        EventTimeSource<Parsed<T>> source = new EventTimeSource<>(kafka, properties, rules);
+        WatermarkStrategy<Parsed<T>> watermarks = EventTime.timestampsFor(EventTime.ofParsed(timestamp))
+                .withWatermarkAlignment("event-time-" + config.job(), config.get(ShopOptions.ALIGNMENT_MAX_DRIFT),
+                        ALIGNMENT_UPDATE_INTERVAL);
+        return env.fromSource(source, watermarks, "Kafka: " + topic)
+                .uid("source-" + topic)
+                .returns(Parsed.typeInfo(valueType));
+    }
+
+    /**
+     * Adds a decoding Kafka source of reference data (products, customers) to the job: always the
+     * whole compacted topic on a first start, and never holding any watermark back.
+     */
+    public static <T> DataStream<Parsed<T>> readReference(StreamExecutionEnvironment env, JobConfig config,
+            String topic, RecordFormat<T> format, TypeInformation<T> valueType) {
+        KafkaSource<Parsed<T>> kafka = source(config, topic, format, valueType,
+                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), consumerProperties(config, topic));
+        return env.fromSource(kafka, EventTime.neverHoldsBack(), "Kafka: " + topic)
                 .uid("source-" + topic)
                 .returns(Parsed.typeInfo(valueType));
     }

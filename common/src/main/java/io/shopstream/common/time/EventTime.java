@@ -9,12 +9,18 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.util.clock.RelativeClock;
 
 /**
- * The suite's one watermark strategy: bounded out-of-orderness per partition, idle partitions
- * (with a grace period when a partition joins or comes back, see {@link IdleAwarePartitionWatermarks}), and
- * events from the far future kept out of the watermark ({@link #isFromTheFuture}).
+ * The suite's one watermark rule: bounded out-of-orderness per partition ({@link
+ * PartitionWatermark}), moved by the data alone, with events from the far future kept out of the
+ * watermark ({@link #isFromTheFuture}).
+ *
+ * <p>A partition's watermark moves at the event that raises the partition's highest event time,
+ * never on a wall-clock period: so the same input read at any speed meets the same watermarks.
+ * For Kafka input, when a partition holds the watermark back and when it is idle is decided by
+ * the source, which knows which partitions it reads and where their ends are ({@link
+ * io.shopstream.common.kafka.EventTimeSource}); it applies the rule through {@link
+ * #timestampsFor}. Other sources (the benchmark's in-memory input) use {@link #forParsed}.
  */
 public final class EventTime {
 
@@ -26,29 +32,39 @@ public final class EventTime {
         long of(T value);
     }
 
+    /** The watermark rule of one partition: the newest event time (not from the future) minus the bound minus 1 ms. */
+    public static final class PartitionWatermark {
+        private final long boundMs;
+        private final long maxFutureMs;
+        private long newest = Long.MIN_VALUE;
+
+        public PartitionWatermark(Duration outOfOrderness, Duration maxFuture) {
+            this.boundMs = outOfOrderness.toMillis();
+            this.maxFutureMs = maxFuture.toMillis();
+        }
+
+        /** Takes an event's time; true if it raised the watermark. */
+        public boolean onEvent(long ts) {
+            if (ts <= newest || ts > System.currentTimeMillis() + maxFutureMs) {
+                return false;
+            }
+            newest = ts;
+            return true;
+        }
+
+        /** The watermark, or {@link Long#MIN_VALUE} before the first event. */
+        public long watermark() {
+            return newest == Long.MIN_VALUE ? Long.MIN_VALUE : newest - boundMs - 1;
+        }
+    }
+
     public static <T> WatermarkStrategy<T> watermarks(JobConfig config, Timestamp<T> timestamp) {
-        return watermarks(
-                config.get(ShopOptions.OUT_OF_ORDERNESS),
-                config.get(ShopOptions.IDLE_TIMEOUT),
-                config.get(ShopOptions.MAX_FUTURE),
-                timestamp);
+        return watermarks(config.get(ShopOptions.OUT_OF_ORDERNESS), config.get(ShopOptions.MAX_FUTURE), timestamp);
     }
 
-    public static <T> WatermarkStrategy<T> watermarks(Duration outOfOrderness, Duration idleTimeout, Timestamp<T> timestamp) {
-        return watermarks(outOfOrderness, idleTimeout, ShopOptions.MAX_FUTURE.defaultValue(), timestamp);
-    }
-
-    /**
-     * Bounded out-of-orderness with idle partitions, ignoring (for the watermark only) events
-     * from the future: see {@link #isFromTheFuture}.
-     */
-    public static <T> WatermarkStrategy<T> watermarks(
-            Duration outOfOrderness, Duration idleTimeout, Duration maxFuture, Timestamp<T> timestamp) {
-        long boundMs = outOfOrderness.toMillis();
-        long maxFutureMs = maxFuture.toMillis();
-        long idleMs = idleTimeout.toMillis();
-        return WatermarkStrategy.<T>forGenerator(context -> new IdleAwarePartitionWatermarks<T>(
-                        new FutureProofBoundedOutOfOrderness<T>(boundMs, maxFutureMs), idleMs, context.getInputActivityClock()))
+    /** Bounded out-of-orderness per source split, emitted at the event that raises it; never idle. */
+    public static <T> WatermarkStrategy<T> watermarks(Duration outOfOrderness, Duration maxFuture, Timestamp<T> timestamp) {
+        return WatermarkStrategy.<T>forGenerator(context -> new OnEventWatermarks<T>(new PartitionWatermark(outOfOrderness, maxFuture)))
                 .withTimestampAssigner((value, previous) -> timestamp.of(value));
     }
 
@@ -62,101 +78,24 @@ public final class EventTime {
         return ts > nowMillis + maxFuture.toMillis();
     }
 
-    /** Bounded out-of-orderness over the events that are not from the future. */
-    static final class FutureProofBoundedOutOfOrderness<T> implements WatermarkGenerator<T> {
+    /** {@link PartitionWatermark} as a Flink generator: emits at the event that raises it, nothing on the period. */
+    static final class OnEventWatermarks<T> implements WatermarkGenerator<T> {
 
-        private final long boundMs;
-        private final long maxFutureMs;
-        private long maxTimestamp;
+        private final PartitionWatermark rule;
 
-        FutureProofBoundedOutOfOrderness(long boundMs, long maxFutureMs) {
-            this.boundMs = boundMs;
-            this.maxFutureMs = maxFutureMs;
-            this.maxTimestamp = Long.MIN_VALUE + boundMs + 1;
+        OnEventWatermarks(PartitionWatermark rule) {
+            this.rule = rule;
         }
 
         @Override
         public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
-            if (eventTimestamp > System.currentTimeMillis() + maxFutureMs) {
-                return;
-            }
-            maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
-        }
-
-        @Override
-        public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(new Watermark(maxTimestamp - boundMs - 1));
-        }
-    }
-
-    /**
-     * Idle partitions, and a grace period for partitions that (re)join. A partition without
-     * records for {@code idleMs} is idle and does not hold the watermark back (as Flink's
-     * {@code withIdleness}). A partition that starts being read (at start, after a restore or a
-     * rescale) or comes back from idle takes part at once, holding the watermark, but moves it
-     * forward only after {@code idleMs}.
-     *
-     * <p>Why: Flink's Kafka source counts a partition in the watermark only from its first
-     * record, and after a pause that made every partition idle, a returning partition is the only
-     * active one. Either way, when a backlog is read (after a restore; after a failover upstream
-     * that left every partition idle) the Kafka consumer hands it over one partition at a time,
-     * and the first partition's watermark would race ahead alone: the other partitions' events
-     * would be late and the output would differ from a run without the failure. With the grace,
-     * the other partitions have {@code idleMs} to deliver their first records, which they do
-     * within milliseconds when they have data. The cost: after a start, restore or idle spell the
-     * watermark moves {@code idleMs} later.
-     */
-    static final class IdleAwarePartitionWatermarks<T> implements WatermarkGenerator<T> {
-
-        private final WatermarkGenerator<T> watermarks;
-        private final long idleMs;
-        private final RelativeClock clock;
-        private long lastActivity;
-        private boolean idle;
-        /** While within the grace period: when the partition (re)joined; else -1. */
-        private long backSince;
-
-        IdleAwarePartitionWatermarks(WatermarkGenerator<T> watermarks, long idleMs, RelativeClock clock) {
-            this.watermarks = watermarks;
-            this.idleMs = idleMs;
-            this.clock = clock;
-            this.lastActivity = clock.relativeTimeMillis();
-            this.backSince = lastActivity; // created with the partition's first record: it joins now
-        }
-
-        @Override
-        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
-            watermarks.onEvent(event, eventTimestamp, output);
-            lastActivity = clock.relativeTimeMillis();
-            if (idle) {
-                idle = false;
-                backSince = lastActivity;
-                output.markActive();
+            if (rule.onEvent(eventTimestamp)) {
+                output.emitWatermark(new Watermark(rule.watermark()));
             }
         }
 
         @Override
-        public void onPeriodicEmit(WatermarkOutput output) {
-            long now = clock.relativeTimeMillis();
-            if (backSince >= 0) {
-                if (now - backSince < idleMs) {
-                    return; // active, holding: the other partitions may still be joining
-                }
-                // The grace is over: emit what the data says before the partition may go idle
-                // (an idle partition's last watermark would not count).
-                backSince = -1;
-                watermarks.onPeriodicEmit(output);
-                return;
-            }
-            if (now - lastActivity >= idleMs) {
-                if (!idle) {
-                    idle = true;
-                    output.markIdle();
-                }
-                return;
-            }
-            watermarks.onPeriodicEmit(output);
-        }
+        public void onPeriodicEmit(WatermarkOutput output) {}
     }
 
     /**
@@ -164,7 +103,27 @@ public final class EventTime {
      * {@link Long#MIN_VALUE} and so never move the watermark.
      */
     public static <T> WatermarkStrategy<Parsed<T>> forParsed(JobConfig config, Timestamp<T> timestamp) {
-        return watermarks(config, parsed -> parsed.isOk() ? timestamp.of(parsed.value) : Long.MIN_VALUE);
+        return watermarks(config, ofParsed(timestamp));
+    }
+
+    /** The event time of a decoded record: a dead letter's is {@link Long#MIN_VALUE}, which never moves a watermark. */
+    public static <T> Timestamp<Parsed<T>> ofParsed(Timestamp<T> timestamp) {
+        return parsed -> parsed.isOk() ? timestamp.of(parsed.value) : Long.MIN_VALUE;
+    }
+
+    /**
+     * Record timestamps only: for a source that emits the watermarks itself ({@link
+     * io.shopstream.common.kafka.EventTimeSource}).
+     */
+    public static <T> WatermarkStrategy<T> timestampsFor(Timestamp<T> timestamp) {
+        return WatermarkStrategy.<T>forGenerator(context -> new WatermarkGenerator<T>() {
+                    @Override
+                    public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
+
+                    @Override
+                    public void onPeriodicEmit(WatermarkOutput output) {}
+                })
+                .withTimestampAssigner((value, previous) -> timestamp.of(value));
     }
 
     /**

@@ -48,6 +48,22 @@ class JobConfigTest {
     }
 
     @Test
+    void startingOffsetsAreCommittedEarliestLatestOrAnInstantAndAnythingElseFailsNamingTheKey() {
+        assertThat(JobConfig.fromArgs("sessions").get(ShopOptions.STARTING_OFFSETS)).isEqualTo("committed");
+        for (String spec : new String[] {"committed", "earliest", "latest", "timestamp:2026-11-01T00:00:00Z"}) {
+            JobConfig config = JobConfig.fromArgs("sessions", "--source.starting-offsets", spec);
+            assertThat(StartingOffsets.parse(config.get(ShopOptions.STARTING_OFFSETS)).spec()).isEqualTo(spec);
+        }
+        assertThatThrownBy(() -> JobConfig.fromArgs("sessions", "--source.starting-offsets", "yesterday"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Invalid value 'yesterday' for option 'source.starting-offsets': expected committed,"
+                        + " earliest, latest or timestamp:<ISO-8601 instant>");
+        assertThatThrownBy(() -> JobConfig.fromArgs("sessions", "--source.starting-offsets", "timestamp:2026-11-01"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'2026-11-01' is not an ISO-8601 instant");
+    }
+
+    @Test
     void unknownShopOptionFailsNamingTheKey() {
         assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--enrich.max-wiat", "2s"))
                 .isInstanceOf(ConfigException.class)

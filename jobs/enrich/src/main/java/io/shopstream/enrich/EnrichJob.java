@@ -16,7 +16,6 @@ import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.Event;
 import io.shopstream.common.model.ProductUpdate;
-import io.shopstream.common.time.EventTime;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -62,15 +61,15 @@ public final class EnrichJob {
     /** Adds the Kafka sources, the workflow and the exactly-once Kafka sinks to {@code env}. */
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
         DataStream<Parsed<Event>> events =
-                KafkaIO.read(env, config, config.get(ShopOptions.TOPIC_EVENTS), new EventFormat(),
-                        TypeInformation.of(Event.class), EventTime.forParsed(config, Event::ts));
+                KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_EVENTS), new EventFormat(),
+                        TypeInformation.of(Event.class), Event::ts);
         // Reference data carries no event time; it must never hold the watermark back.
         DataStream<Parsed<ProductUpdate>> products =
-                KafkaIO.read(env, config, config.get(ShopOptions.TOPIC_PRODUCTS), new ProductFormat(),
-                        TypeInformation.of(ProductUpdate.class), EventTime.neverHoldsBack());
+                KafkaIO.readReference(env, config, config.get(ShopOptions.TOPIC_PRODUCTS), new ProductFormat(),
+                        TypeInformation.of(ProductUpdate.class));
         DataStream<Parsed<CustomerUpdate>> customers =
-                KafkaIO.read(env, config, config.get(ShopOptions.TOPIC_CUSTOMERS), new CustomerFormat(),
-                        TypeInformation.of(CustomerUpdate.class), EventTime.neverHoldsBack());
+                KafkaIO.readReference(env, config, config.get(ShopOptions.TOPIC_CUSTOMERS), new CustomerFormat(),
+                        TypeInformation.of(CustomerUpdate.class));
 
         Outputs out = defineWorkflow(config, events, products, customers);
 

@@ -18,7 +18,6 @@ import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.Event;
 import io.shopstream.common.model.ProductUpdate;
-import io.shopstream.common.time.EventTime;
 import io.shopstream.generator.GeneratedRecord;
 import io.shopstream.generator.GeneratorSettings;
 import io.shopstream.generator.ShopGenerator;
@@ -156,12 +155,12 @@ class EnrichJobEndToEndTest {
     }
 
     private static void buildWithOptionalFailure(StreamExecutionEnvironment env, JobConfig config, long failAfter) {
-        DataStream<Parsed<Event>> events = KafkaIO.read(env, config, config.get(ShopOptions.TOPIC_EVENTS),
-                new EventFormat(), TypeInformation.of(Event.class), EventTime.forParsed(config, Event::ts));
-        DataStream<Parsed<ProductUpdate>> products = KafkaIO.read(env, config, config.get(ShopOptions.TOPIC_PRODUCTS),
-                new ProductFormat(), TypeInformation.of(ProductUpdate.class), EventTime.neverHoldsBack());
-        DataStream<Parsed<CustomerUpdate>> customers = KafkaIO.read(env, config, config.get(ShopOptions.TOPIC_CUSTOMERS),
-                new CustomerFormat(), TypeInformation.of(CustomerUpdate.class), EventTime.neverHoldsBack());
+        DataStream<Parsed<Event>> events = KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_EVENTS),
+                new EventFormat(), TypeInformation.of(Event.class), Event::ts);
+        DataStream<Parsed<ProductUpdate>> products = KafkaIO.readReference(env, config, config.get(ShopOptions.TOPIC_PRODUCTS),
+                new ProductFormat(), TypeInformation.of(ProductUpdate.class));
+        DataStream<Parsed<CustomerUpdate>> customers = KafkaIO.readReference(env, config, config.get(ShopOptions.TOPIC_CUSTOMERS),
+                new CustomerFormat(), TypeInformation.of(CustomerUpdate.class));
         EnrichJob.Outputs out = EnrichJob.defineWorkflow(config, events, products, customers);
         DataStream<EnrichedEvent> enriched = failAfter < 0
                 ? out.enriched()

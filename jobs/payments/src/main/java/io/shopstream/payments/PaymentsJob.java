@@ -16,7 +16,6 @@ import io.shopstream.common.model.OrphanedPayment;
 import io.shopstream.common.model.PaidOrder;
 import io.shopstream.common.model.Payment;
 import io.shopstream.common.model.UnpaidOrder;
-import io.shopstream.common.time.EventTime;
 import io.shopstream.common.time.WatermarkKeeper;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -92,11 +91,11 @@ public final class PaymentsJob {
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
         // Each input has its own watermarks; a quiet partition or topic goes idle (source.idle-timeout).
         DataStream<Parsed<EnrichedEvent>> enriched =
-                KafkaIO.read(env, config, config.get(ShopOptions.TOPIC_ENRICHED), new EnrichedEventFormat(),
-                        TypeInformation.of(EnrichedEvent.class), EventTime.forParsed(config, EnrichedEvent::ts));
+                KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_ENRICHED), new EnrichedEventFormat(),
+                        TypeInformation.of(EnrichedEvent.class), EnrichedEvent::ts);
         DataStream<Parsed<Payment>> payments =
-                KafkaIO.read(env, config, config.get(ShopOptions.TOPIC_PAYMENTS), new PaymentFormat(),
-                        TypeInformation.of(Payment.class), EventTime.forParsed(config, Payment::ts));
+                KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_PAYMENTS), new PaymentFormat(),
+                        TypeInformation.of(Payment.class), Payment::ts);
 
         Outputs out = defineWorkflow(config, enriched, payments);
 

@@ -19,7 +19,6 @@ import io.shopstream.common.model.PaidOrder;
 import io.shopstream.common.model.Payment;
 import io.shopstream.common.model.PaymentStatus;
 import io.shopstream.common.model.UnpaidOrder;
-import io.shopstream.common.time.EventTime;
 import io.shopstream.payments.PaymentScenarios.Arrival;
 import io.shopstream.testkit.EmbeddedKafka;
 import io.shopstream.testkit.FailOnceAfterCheckpoint;
@@ -298,10 +297,10 @@ class PaymentsJobEndToEndTest {
 
     /** {@link PaymentsJob#build}, with the failure injector behind the payments source. */
     private static void buildWithFailure(StreamExecutionEnvironment env, JobConfig config, long failAfterPayments) {
-        DataStream<Parsed<EnrichedEvent>> enriched = KafkaIO.read(env, config, config.get(ShopOptions.TOPIC_ENRICHED),
-                new EnrichedEventFormat(), TypeInformation.of(EnrichedEvent.class), EventTime.forParsed(config, EnrichedEvent::ts));
-        DataStream<Parsed<Payment>> payments = KafkaIO.read(env, config, config.get(ShopOptions.TOPIC_PAYMENTS),
-                new PaymentFormat(), TypeInformation.of(Payment.class), EventTime.forParsed(config, Payment::ts));
+        DataStream<Parsed<EnrichedEvent>> enriched = KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_ENRICHED),
+                new EnrichedEventFormat(), TypeInformation.of(EnrichedEvent.class), EnrichedEvent::ts);
+        DataStream<Parsed<Payment>> payments = KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_PAYMENTS),
+                new PaymentFormat(), TypeInformation.of(Payment.class), Payment::ts);
         payments = FailOnceAfterCheckpoint.inject(payments, failAfterPayments, Parsed.typeInfo(Payment.class));
         PaymentsJob.Outputs out = PaymentsJob.defineWorkflow(config, enriched, payments);
         KafkaIO.write(out.paid(), config, config.get(ShopOptions.TOPIC_ORDERS_PAID), PaidOrder::orderId);

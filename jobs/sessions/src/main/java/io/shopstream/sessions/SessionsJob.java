@@ -11,7 +11,6 @@ import io.shopstream.common.kafka.KafkaIO;
 import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.Session;
-import io.shopstream.common.time.EventTime;
 import io.shopstream.common.time.LateEvents;
 import io.shopstream.common.time.WatermarkKeeper;
 import java.util.function.UnaryOperator;
@@ -72,8 +71,8 @@ public final class SessionsJob {
     static void build(StreamExecutionEnvironment env, JobConfig config, UnaryOperator<DataStream<EnrichedEvent>> tap,
             boolean keepWatermark) {
         DataStream<Parsed<EnrichedEvent>> input =
-                KafkaIO.read(env, config, config.get(ShopOptions.TOPIC_ENRICHED), new EnrichedEventFormat(),
-                        TypeInformation.of(EnrichedEvent.class), EventTime.forParsed(config, EnrichedEvent::ts));
+                KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_ENRICHED), new EnrichedEventFormat(),
+                        TypeInformation.of(EnrichedEvent.class), EnrichedEvent::ts);
         Split<EnrichedEvent> valid = DeadLetterSplitter.split(input, "enriched", TypeInformation.of(EnrichedEvent.class));
 
         Outputs out = defineWorkflow(config, tap.apply(valid.values()), keepWatermark);

@@ -14,6 +14,7 @@ import io.shopstream.testkit.ContractTopics;
 import io.shopstream.testkit.EmbeddedKafka;
 import io.shopstream.testkit.EnrichedInput;
 import io.shopstream.testkit.FailOnceAfterCheckpoint;
+import io.shopstream.testkit.ReplayScenario;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -75,7 +77,7 @@ class SessionsEndToEndTest {
         kafka.close();
     }
 
-    private static JobConfig config(String prefix, int partitions, String backend, String gap) {
+    private static JobConfig config(String prefix, int partitions, String backend, String gap, String... extra) {
         List<String> args = new ArrayList<>(ContractTopics.createAll(kafka, partitions, prefix));
         args.addAll(List.of(
                 "--kafka.bootstrap-servers", kafka.bootstrapServers(),
@@ -89,6 +91,7 @@ class SessionsEndToEndTest {
                 "-Drestart-strategy.type=fixed-delay",
                 "-Drestart-strategy.fixed-delay.attempts=3",
                 "-Drestart-strategy.fixed-delay.delay=200ms"));
+        args.addAll(List.of(extra));
         return JobConfig.fromArgs(SessionsJob.NAME, args.toArray(String[]::new));
     }
 
@@ -134,8 +137,6 @@ class SessionsEndToEndTest {
     private static void warmUp(JobConfig config, List<List<EnrichedEvent>> input) throws Exception {
         EnrichedInput.write(kafka, config.get(ShopOptions.TOPIC_ENRICHED), EnrichedInput.slice(input, 0, 1));
         awaitConsumed(config);
-        // Past the join grace (one idle timeout, see EventTime): the watermark follows the data from here.
-        Thread.sleep(config.get(ShopOptions.IDLE_TIMEOUT).toMillis() + 500);
     }
 
     private static void writePaced(String topic, List<List<EnrichedEvent>> input, int from, int chunks)
@@ -176,10 +177,14 @@ class SessionsEndToEndTest {
     }
 
     private static void assertExactlyTheOracle(JobConfig config, List<List<EnrichedEvent>> input) {
+        assertExactlyTheOracle(config, input, List.of("from-2099", "late-2h"));
+    }
+
+    private static void assertExactlyTheOracle(JobConfig config, List<List<EnrichedEvent>> input, List<String> lateIds) {
         PlainSessions.Result expected = PlainSessions.run(config, input, System.currentTimeMillis());
         List<Session> sessions = read(config.get(ShopOptions.TOPIC_SESSIONS), Session.class);
         List<EnrichedEvent> late = read(config.get(ShopOptions.TOPIC_SESSIONS_LATE), EnrichedEvent.class);
-        assertThat(ids(late)).as("late events").isEqualTo(ids(expected.late())).containsExactly("from-2099", "late-2h");
+        assertThat(ids(late)).as("late events").isEqualTo(ids(expected.late())).containsExactlyElementsOf(lateIds);
         assertThat(sorted(sessions)).isEqualTo(sorted(expected.sessions()));
 
         long total = input.stream().mapToLong(List::size).sum();
@@ -301,5 +306,24 @@ class SessionsEndToEndTest {
             assertThat(System.nanoTime()).as("waiting for a session in " + topic + ", got " + sessions).isLessThan(deadline);
             Thread.sleep(200);
         }
+    }
+
+    /**
+     * Contract rule 4: one input with events far behind the stream, read paced, as a backlog, as a
+     * backlog with a failure after a checkpoint, and resumed from a savepoint at another
+     * parallelism, gives the oracle's sessions every time, and every far-behind event is late.
+     * With a wall-clock grace after each (re)start it would not: what arrived within the grace
+     * counted in a session.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ReplayScenario.Mode.class)
+    void theSameInputGivesTheSameSessionsHoweverFastItIsReadAndRestarted(ReplayScenario.Mode mode) throws Exception {
+        String prefix = "replays-" + mode + ".";
+        JobConfig config = config(prefix, 4, "hashmap", "30 s", "--source.idle-timeout", "30 s");
+        List<List<EnrichedEvent>> input = ReplayScenario.input(23);
+        ReplayScenario.run(mode, kafka, config, config.get(ShopOptions.GROUP_ID_PREFIX) + "-" + SessionsJob.NAME, input,
+                (c, parallelism, savepoint, failAfter) -> start(c, parallelism, savepoint, failAfter, true),
+                dir.resolve(prefix + "savepoints").toUri().toString());
+        assertExactlyTheOracle(config, input, ReplayScenario.farBehindIds(input));
     }
 }
