@@ -34,7 +34,10 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *   <li>Partitions are read in step: one whose watermark is more than {@code
  *       watermark.alignment-max-drift} ahead of the slowest (a joining partition counts as the
  *       slowest of all) pauses until the others catch up. Across source instances Flink's
- *       watermark alignment does the same.
+ *       watermark alignment does the same, from reports once a second and only for instances that
+ *       have a watermark already: in the first second of a fresh start on a backlog at
+ *       parallelism 2 or more, one instance can read far ahead of another that is still joining
+ *       (after a restore the kept watermark covers this for events far behind).
  *   <li>A partition that has delivered and then gets nothing for {@code source.idle-timeout}
  *       (time the task was back-pressured, or the partition paused by watermark alignment, does
  *       not count) is idle: it no longer holds the watermark back.
