@@ -91,7 +91,7 @@ public final class ShopOptions {
                                     + " time the job was back-pressured or paused it) is idle and does not hold the"
                                     + " watermark back; when it delivers again it holds its old watermark for this long."
                                     + " After a start or restore a partition holds the watermark only until it has"
-                                    + " delivered or is seen at its end offset.");
+                                    + " delivered, or for this long if it stays empty.");
 
     public static final ConfigOption<Duration> ALIGNMENT_MAX_DRIFT =
             key("watermark.alignment-max-drift")

@@ -31,7 +31,7 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(EventTimeReader.class);
 
     enum State {
-        /** Started reading, nothing delivered yet: holds the watermark, and the other partitions wait for it ({@link #align}). */
+        /** Started reading, nothing delivered yet: holds the watermark; the others wait for it to read ({@link #align}) unless it is at its end. */
         JOINING,
         /** Delivers records; its watermark counts and moves with its events. */
         ACTIVE,
@@ -60,6 +60,8 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
         long question;
         boolean asked;
         boolean hasData;
+        /** Joining, and the probe saw nothing to read: it holds the watermark but not the other partitions' reading. */
+        boolean atEnd;
         /** Paused by Flink's watermark alignment, by this reader's ({@link #align}), and as Kafka's reader has it. */
         boolean pausedByFlink;
         boolean pausedHere;
@@ -182,13 +184,12 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
                 emitOwn(p);
             }
             boolean quiet = now - p.quietSince >= idleNanos;
-            if (quiet && (p.state == State.ACTIVE || p.state == State.JOINING && !p.hasData)) {
-                // Nothing for the idle timeout: idle. (A joining partition gets here only when the
-                // probe could not tell, for instance with the broker unreachable.)
+            if (quiet && (p.state == State.ACTIVE || p.state == State.JOINING)) {
+                // Nothing for the idle timeout: idle.
                 setState(p, State.IDLE);
                 outputOf(p).markIdle();
                 LOG.debug("{}: nothing for {} ms, idle", p.splitId, idleNanos / 1_000_000);
-            } else if (p.state == State.JOINING && !p.hasData && !p.asked) {
+            } else if (p.state == State.JOINING && !p.hasData && !p.atEnd && !p.asked) {
                 ask(p, p.startingOffset);
             }
         }
@@ -203,9 +204,12 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
         switch (answer.verdict()) {
             case AT_END -> {
                 if (p.state == State.JOINING && p.records == p.recordsWhenAsked) {
-                    setState(p, State.IDLE);
-                    outputOf(p).markIdle();
-                    LOG.info("{}: nothing to read (end offset {}), does not hold the watermark back", p.splitId, answer.end());
+                    // Caught up: the other partitions need not wait for it to read. It still holds
+                    // the watermark until it delivers or is quiet for the idle timeout: at its end
+                    // now is not "nothing more to read" (see EventTimeSource).
+                    p.atEnd = true;
+                    LOG.info("{}: at its end offset {}; the other partitions read on", p.splitId, answer.end());
+                    align();
                 }
             }
             case HAS_DATA -> p.hasData = p.state == State.JOINING;
@@ -239,7 +243,7 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
     private void align() {
         long slowest = Long.MAX_VALUE;
         for (Partition p : partitions.values()) {
-            if (p.state == State.ACTIVE || p.state == State.JOINING) {
+            if (p.state == State.ACTIVE || p.state == State.JOINING && !p.atEnd) {
                 slowest = Math.min(slowest, p.emitted);
             }
         }

@@ -28,9 +28,15 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *   <li>Each partition's watermark is bounded out-of-orderness over its events ({@link
  *       EventTime.PartitionWatermark}), emitted at the event that raises it.
  *   <li>A partition the reader starts reading (at start, after a restore or a rescale, or found
- *       later) holds the watermark until it has delivered its first record, or until a look at
- *       the broker shows it holds nothing to read: its position is at its end offset. So after a
- *       restart the watermark moves as soon as every partition has been heard from.
+ *       later) holds the watermark until it has delivered its first record, with no fixed wait: so
+ *       after a restart the watermark moves as soon as every partition has been heard from. Only a
+ *       partition that stays empty holds it until it is idle (quiet for {@code
+ *       source.idle-timeout}). Being at its end offset is not enough to let it go: an exactly-once
+ *       producer upstream commits every checkpoint, so a partition at its end now gets its part of
+ *       the next commit together with all the others, and were it left out, the others' part
+ *       could make its events late. An end-offset probe (a consumer of its own, reading from the
+ *       partition's position, so transaction markers do not count as data) tells whether it has
+ *       data: one at its end does not make the others wait for it to read.
  *   <li>Partitions are read in step: one whose watermark is more than {@code
  *       watermark.alignment-max-drift} ahead of the slowest (a joining partition counts as the
  *       slowest of all) pauses until the others catch up. Across source instances Flink's
