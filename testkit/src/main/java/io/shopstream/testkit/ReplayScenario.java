@@ -63,12 +63,12 @@ public final class ReplayScenario {
             input.add(new ArrayList<>(p));
         }
         // Inserted from the back, so that the indexes in front stay where they were. The first
-        // point lies beyond what a partition may read ahead before the others are heard from
-        // (a few polls of 100 records).
-        int[] points = {1_000, RESUME_AT, 450};
+        // point lies beyond what a partition may read ahead before the others are heard from:
+        // Kafka's reader hands over what it has fetched, up to 4 polls of 100 records.
+        int[] points = {1_100, 850, RESUME_AT};
         for (int at : points) {
             for (int p = 0; p < PARTITIONS; p++) {
-                if (at != RESUME_AT && (at / 50 + p) % 2 == 1) {
+                if (at != RESUME_AT && (at / 50 + p) % 2 == 0) {
                     continue; // elsewhere, every other partition
                 }
                 EnrichedEvent anchor = input.get(p).get(at);
