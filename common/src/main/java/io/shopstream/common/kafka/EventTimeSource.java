@@ -38,8 +38,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *       partition's position, so transaction markers do not count as data) tells whether it has
  *       data: one at its end does not make the others wait for it to read.
  *   <li>Partitions are read in step: one whose watermark is more than {@code
- *       watermark.alignment-max-drift} ahead of the slowest (a joining partition counts as the
- *       slowest of all) pauses until the others catch up. Across source instances Flink's
+ *       watermark.alignment-max-drift} ahead of the slowest (a joining partition with data counts
+ *       as the slowest of all) pauses until the others catch up. Across source instances Flink's
  *       watermark alignment does the same, from reports once a second and only for instances that
  *       have a watermark already: in the first second of a fresh start on a backlog at
  *       parallelism 2 or more, one instance can read far ahead of another that is still joining
