@@ -102,6 +102,8 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
     private final List<KafkaPartitionSplit> waiting = new ArrayList<>();
     private long lastLook = System.nanoTime();
     private TrackingOutput tracking;
+    /** What the main output says: idle exactly when every partition is ({@link #setState}). */
+    private boolean readerIdle;
 
     EventTimeReader(SourceReader<T, KafkaPartitionSplit> kafka, EndOffsetProbe probe, EventTimeSource.Rules<T> rules) {
         this.kafka = kafka;
@@ -127,6 +129,8 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
     public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
         if (tracking == null || tracking.main != output) {
             tracking = new TrackingOutput(output);
+            output.markActive(); // see setState
+            readerIdle = false;
         }
         InputStatus status = kafka.pollNext(tracking);
         if (lookDue) {
@@ -219,6 +223,20 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
 
     private void setState(Partition p, State state) {
         p.state = state;
+        boolean allIdle = partitions.values().stream().allMatch(q -> q.state == State.IDLE);
+        if (allIdle != readerIdle) {
+            // Flink marks a source instance idle when all its partitions are, but does not mark it
+            // active again when one comes back holding its old watermark (only when the combined
+            // watermark rises): the instance would stay idle downstream, and the other instances
+            // would move the watermark past what it is about to deliver. The main output carries
+            // the instance's status instead: idle exactly when every partition is.
+            readerIdle = allIdle;
+            if (allIdle) {
+                tracking.main.markIdle();
+            } else {
+                tracking.main.markActive();
+            }
+        }
         align();
     }
 
