@@ -16,41 +16,52 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** The enrichment operators driven directly through Flink's test harnesses. */
+/** The enrichment operator driven directly through Flink's test harness. */
 class EnrichmentOperatorsTest {
 
     private static final long MAX_WAIT = 30_000;
     private static final long HORIZON = 600_000;
     private static final Product DUNE = new Product("p-42", "Dune", "books", 1999);
+    private static final Product PEN = new Product("p-1", "Pen", "office", 100);
     private static final Customer ANNA = new Customer("c-17", "DE", "gold");
 
-    private static Event view(String id, String customer, String product, long ts) {
-        return new Event(id, EventType.VIEW, customer, product, 1, null, null, ts);
+    private static EventOrCustomer view(String id, String customer, String product, long ts) {
+        return EventOrCustomer.of(new Event(id, EventType.VIEW, customer, product, 1, null, null, ts));
+    }
+
+    private static EventOrCustomer customer(String id, Customer customer) {
+        return EventOrCustomer.of(new CustomerUpdate(id, customer));
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, EventOrCustomer, ProductUpdate, EnrichedEvent> harness()
+            throws Exception {
+        var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new Enricher(MAX_WAIT, HORIZON), EventOrCustomer::customerId, Types.STRING, Enricher.PRODUCTS);
+        h.setProcessingTime(0);
+        return h;
     }
 
     @Nested
     class Deduplication {
 
-        private KeyedOneInputStreamOperatorTestHarness<String, Event, Event> harness() throws Exception {
-            var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                    new KeyedProcessOperator<>(new Deduplicator(HORIZON)), Event::customerId, Types.STRING);
-            h.open();
+        /** Every product and customer known, so that events leave at once. */
+        private KeyedBroadcastOperatorTestHarness<String, EventOrCustomer, ProductUpdate, EnrichedEvent> known()
+                throws Exception {
+            var h = harness();
+            h.processBroadcastElement(new ProductUpdate("p", new Product("p", "Pen", "office", 100)), 0);
+            h.processElement(customer("c-1", new Customer("c-1", "DE", "gold")), 0);
+            h.processElement(customer("c-2", new Customer("c-2", "FR", "silver")), 0);
             return h;
         }
 
         @Test
         void dropsARetryWithinTheHorizonAndKeepsOneAfterIt() throws Exception {
-            try (var h = harness()) {
+            try (var h = known()) {
                 h.processElement(view("e-1", "c-1", "p", 1_000), 1_000);
                 h.processElement(view("e-1", "c-1", "p", 1_000), 1_000); // producer retry
                 h.processElement(view("e-1", "c-1", "p", 1_000 + HORIZON - 1), 0); // still inside
@@ -64,62 +75,66 @@ class EnrichmentOperatorsTest {
 
         @Test
         void forgetsIdsOnceTheWatermarkPassesTheHorizon() throws Exception {
-            try (var h = harness()) {
+            try (var h = known()) {
                 h.processElement(view("e-1", "c-1", "p", 1_000), 1_000);
                 h.processElement(view("e-2", "c-1", "p", 2_000), 2_000);
-                assertThat(h.numKeyedStateEntries()).isEqualTo(2); // the ids, and the ids by expiry
+                assertThat(keysWith(h, DuplicateFilter.FIRST_SEEN.getName())).isEqualTo(1);
+                assertThat(keysWith(h, DuplicateFilter.IDS_BY_EXPIRY.getName())).isEqualTo(1);
                 assertThat(h.numEventTimeTimers()).isEqualTo(2);
 
-                h.processWatermark(1_000 + HORIZON);
+                h.watermark(1_000 + HORIZON);
                 assertThat(h.numEventTimeTimers()).isEqualTo(1);
-                h.processWatermark(2_000 + HORIZON);
+                h.watermark(2_000 + HORIZON);
 
-                assertThat(h.numKeyedStateEntries()).isZero();
+                assertThat(keysWith(h, DuplicateFilter.FIRST_SEEN.getName())).isZero();
+                assertThat(keysWith(h, DuplicateFilter.IDS_BY_EXPIRY.getName())).isZero();
                 assertThat(h.numEventTimeTimers()).isZero();
             }
         }
 
         @Test
         void anIdAcceptedAgainIsNotForgottenByTheFirstOnesTimer() throws Exception {
-            try (var h = harness()) {
+            try (var h = known()) {
                 h.processElement(view("e-1", "c-1", "p", 1_000), 1_000);
                 // Past the first one's horizon before the watermark got there: accepted again.
                 h.processElement(view("e-1", "c-1", "p", 1_000 + HORIZON), 1_000 + HORIZON);
-                h.processWatermark(1_000 + HORIZON); // the first acceptance's timer
+                h.watermark(1_000 + HORIZON); // the first acceptance's timer
                 h.processElement(view("e-1", "c-1", "p", 1_000 + HORIZON + 5), 1_000 + HORIZON + 5); // a retry
 
                 assertThat(ids(h.extractOutputValues())).containsExactly("e-1@c-1@1000", "e-1@c-1@" + (1_000 + HORIZON));
-                h.processWatermark(1_000 + 2 * HORIZON);
-                assertThat(h.numKeyedStateEntries()).isZero();
+                h.watermark(1_000 + 2 * HORIZON);
+                assertThat(keysWith(h, DuplicateFilter.FIRST_SEEN.getName())).isZero();
                 assertThat(h.numEventTimeTimers()).isZero();
             }
         }
     }
 
     @Nested
-    class ProductLookup {
-
-        private KeyedBroadcastOperatorTestHarness<String, Event, ProductUpdate, PendingEvent> harness() throws Exception {
-            var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                    new ProductEnricher(MAX_WAIT), Event::customerId, Types.STRING, ProductEnricher.PRODUCTS);
-            h.setProcessingTime(0);
-            return h;
-        }
+    class ReferenceData {
 
         @Test
-        void knownProductPassesStraightThrough() throws Exception {
+        void anEventWhoseProductAndCustomerAreKnownPassesStraightThrough() throws Exception {
             try (var h = harness()) {
                 h.processBroadcastElement(new ProductUpdate("p-42", DUNE), 0);
+                h.processElement(customer("c-17", ANNA), 0);
                 h.processElement(view("e-1", "c-17", "p-42", 5), 5);
-                assertThat(h.extractOutputValues()).containsExactly(new PendingEvent(view("e-1", "c-17", "p-42", 5), DUNE, MAX_WAIT));
+
+                assertThat(h.extractOutputValues()).singleElement().satisfies(e -> {
+                    assertThat(e.enrichment()).isEqualTo(Enrichment.COMPLETE);
+                    assertThat(e.category()).isEqualTo("books");
+                    assertThat(e.country()).isEqualTo("DE");
+                });
                 assertThat(keysHoldingEvents(h)).isZero();
+                assertThat(h.numProcessingTimeTimers()).isZero();
             }
         }
 
         @Test
         void eventWaitsForItsProductAndTheCustomersLaterEventsWaitBehindIt() throws Exception {
             try (var h = harness()) {
-                h.processBroadcastElement(new ProductUpdate("p-1", new Product("p-1", "Pen", "office", 100)), 0);
+                h.processBroadcastElement(new ProductUpdate("p-1", PEN), 0);
+                h.processElement(customer("c-17", ANNA), 0);
+                h.processElement(customer("c-18", new Customer("c-18", "FR", "silver")), 0);
                 h.processElement(view("e-1", "c-17", "p-42", 1), 1); // p-42 unknown yet: held
                 h.setProcessingTime(10);
                 h.processElement(view("e-2", "c-17", "p-1", 2), 2); // known product, but must wait behind e-1
@@ -129,10 +144,10 @@ class EnrichmentOperatorsTest {
                 h.setProcessingTime(20);
                 h.processBroadcastElement(new ProductUpdate("p-42", DUNE), 0);
 
-                List<PendingEvent> out = h.extractOutputValues();
+                List<EnrichedEvent> out = h.extractOutputValues();
                 assertThat(eventIds(out)).containsExactly("e-3", "e-1", "e-2");
-                assertThat(out.get(1).product()).isEqualTo(DUNE);
-                assertThat(out.get(1).deadline()).isEqualTo(MAX_WAIT);
+                assertThat(out).extracting(EnrichedEvent::enrichment).containsOnly(Enrichment.COMPLETE);
+                assertThat(out.get(1).productName()).isEqualTo("Dune");
                 assertThat(keysHoldingEvents(h)).isZero();
             }
         }
@@ -140,12 +155,13 @@ class EnrichmentOperatorsTest {
         @Test
         void aQueueWaitingForTwoProductsIsReleasedWhenItsHeadsProductArrives() throws Exception {
             try (var h = harness()) {
+                h.processElement(customer("c-17", ANNA), 0);
                 h.processElement(view("e-1", "c-17", "p-1", 1), 1); // p-1 unknown: held
                 h.processElement(view("e-2", "c-17", "p-2", 2), 2); // p-2 unknown, and behind e-1
                 h.processBroadcastElement(new ProductUpdate("p-2", new Product("p-2", "Ink", "office", 50)), 0);
                 assertThat(h.extractOutputValues()).isEmpty(); // e-2 still waits behind e-1
 
-                h.processBroadcastElement(new ProductUpdate("p-1", new Product("p-1", "Pen", "office", 100)), 0);
+                h.processBroadcastElement(new ProductUpdate("p-1", PEN), 0);
 
                 assertThat(eventIds(h.extractOutputValues())).containsExactly("e-1", "e-2");
                 assertThat(keysHoldingEvents(h)).isZero();
@@ -153,151 +169,109 @@ class EnrichmentOperatorsTest {
         }
 
         @Test
+        void eventsWaitForTheirCustomerAndLeaveWithTheLatestOne() throws Exception {
+            try (var h = harness()) {
+                h.processBroadcastElement(new ProductUpdate("p-42", DUNE), 0);
+                h.processElement(view("e-1", "c-17", "p-42", 1), 1);
+                h.processElement(view("e-2", "c-17", "p-404", 2), 2);
+                assertThat(h.extractOutputValues()).isEmpty();
+
+                h.processElement(customer("c-17", ANNA), 0);
+
+                // e-1 is complete now; e-2's product is still unknown, so it waits on.
+                assertThat(eventIds(h.extractOutputValues())).containsExactly("e-1");
+                assertThat(h.extractOutputValues().get(0).country()).isEqualTo("DE");
+                h.setProcessingTime(MAX_WAIT);
+                List<EnrichedEvent> out = h.extractOutputValues();
+                assertThat(eventIds(out)).containsExactly("e-1", "e-2");
+                assertThat(out.get(1).enrichment()).isEqualTo(Enrichment.MISSING_PRODUCT);
+                assertThat(out.get(1).category()).isEqualTo("unknown");
+                // Only the customer itself stays in state.
+                assertThat(keysHoldingEvents(h)).isZero();
+                assertThat(keysWith(h, Enricher.CUSTOMER.getName())).isEqualTo(1);
+            }
+        }
+
+        @Test
         void afterARestoreAHeldEventIsReleasedByItsProduct() throws Exception {
             OperatorSubtaskState snapshot;
             try (var h = harness()) {
+                h.processElement(customer("c-17", ANNA), 0);
                 h.processElement(view("e-1", "c-17", "p-42", 1), 1);
                 snapshot = h.snapshot(1L, 1L);
             }
-            try (var h = new KeyedBroadcastOperatorTestHarness<String, Event, ProductUpdate, PendingEvent>(
-                    new CoBroadcastWithKeyedOperator<>(
-                            new ProductEnricher(MAX_WAIT), List.of(ProductEnricher.PRODUCTS)),
-                    Event::customerId, Types.STRING, 1, 1, 0)) {
+            try (var h = new KeyedBroadcastOperatorTestHarness<String, EventOrCustomer, ProductUpdate, EnrichedEvent>(
+                    new CoBroadcastWithKeyedOperator<>(new Enricher(MAX_WAIT, HORIZON), List.of(Enricher.PRODUCTS)),
+                    EventOrCustomer::customerId, Types.STRING, 1, 1, 0)) {
                 h.setProcessingTime(10);
                 h.initializeState(snapshot);
                 h.open();
                 h.processBroadcastElement(new ProductUpdate("p-42", DUNE), 0);
 
-                assertThat(h.extractOutputValues()).extracting(PendingEvent::product).containsExactly(DUNE);
+                assertThat(h.extractOutputValues()).extracting(EnrichedEvent::enrichment)
+                        .containsExactly(Enrichment.COMPLETE);
                 assertThat(keysHoldingEvents(h)).isZero();
             }
         }
 
         @Test
-        void afterMaxWaitTheEventGoesOutWithoutProductAndReleasesTheQueue() throws Exception {
+        void afterMaxWaitEventsGoOutWithWhatIsKnownAndTheQueueIsGone() throws Exception {
             try (var h = harness()) {
-                h.processBroadcastElement(new ProductUpdate("p-1", new Product("p-1", "Pen", "office", 100)), 0);
-                h.processElement(view("e-1", "c-17", "p-404", 1), 1);
+                h.processBroadcastElement(new ProductUpdate("p-1", PEN), 0);
+                h.processElement(view("e-1", "c-9", "p-404", 1), 1);
                 h.setProcessingTime(5);
-                h.processElement(view("e-2", "c-17", "p-1", 2), 2);
+                h.processElement(view("e-2", "c-9", "p-1", 2), 2);
                 h.setProcessingTime(MAX_WAIT - 1);
                 assertThat(h.extractOutputValues()).isEmpty();
 
                 h.setProcessingTime(MAX_WAIT);
-
-                List<PendingEvent> out = h.extractOutputValues();
-                assertThat(eventIds(out)).containsExactly("e-1", "e-2");
-                assertThat(out.get(0).product()).isNull();
-                assertThat(out.get(1).product().productId()).isEqualTo("p-1");
-                assertThat(keysHoldingEvents(h)).isZero();
+                assertThat(h.extractOutputValues()).extracting(EnrichedEvent::enrichment)
+                        .containsExactly(Enrichment.MISSING_BOTH); // e-2's own deadline is 5 ms later
                 h.setProcessingTime(MAX_WAIT + 5);
+
+                List<EnrichedEvent> out = h.extractOutputValues();
+                assertThat(eventIds(out)).containsExactly("e-1", "e-2");
+                assertThat(out.get(1).enrichment()).isEqualTo(Enrichment.MISSING_CUSTOMER);
+                assertThat(out.get(1).productId()).isEqualTo("p-1");
+                assertThat(keysHoldingEvents(h)).isZero();
                 assertThat(h.numProcessingTimeTimers()).isZero();
             }
         }
 
         @Test
-        void tombstoneDeletesTheProduct() throws Exception {
+        void tombstonesDeleteTheProductAndTheCustomer() throws Exception {
             try (var h = harness()) {
                 h.processBroadcastElement(new ProductUpdate("p-42", DUNE), 0);
                 h.processBroadcastElement(new ProductUpdate("p-42", null), 0);
+                h.processElement(customer("c-17", ANNA), 0);
+                h.processElement(customer("c-17", null), 0);
+                assertThat(keysWith(h, Enricher.CUSTOMER.getName())).isZero();
+
                 h.processElement(view("e-1", "c-17", "p-42", 1), 1);
                 assertThat(h.extractOutputValues()).isEmpty();
                 h.setProcessingTime(MAX_WAIT);
-                assertThat(h.extractOutputValues()).hasSize(1).allSatisfy(p -> assertThat(p.product()).isNull());
+                assertThat(h.extractOutputValues()).extracting(EnrichedEvent::enrichment)
+                        .containsExactly(Enrichment.MISSING_BOTH);
             }
         }
     }
 
-    @Nested
-    class CustomerLookup {
-
-        private KeyedTwoInputStreamOperatorTestHarness<String, PendingEvent, CustomerUpdate, EnrichedEvent> harness()
-                throws Exception {
-            var h = new KeyedTwoInputStreamOperatorTestHarness<>(
-                    new KeyedCoProcessOperator<>(new CustomerEnricher()),
-                    (PendingEvent p) -> p.event().customerId(),
-                    CustomerUpdate::customerId,
-                    Types.STRING);
-            h.setProcessingTime(0);
-            h.open();
-            return h;
-        }
-
-        private PendingEvent pending(String id, String customer, Product product, long deadline) {
-            return new PendingEvent(view(id, customer, "p-42", 1), product, deadline);
-        }
-
-        @Test
-        void enrichesWithTheLatestCustomerAndWaitsForAMissingOne() throws Exception {
-            try (var h = harness()) {
-                h.processElement1(new StreamRecord<>(pending("e-1", "c-17", DUNE, MAX_WAIT)));
-                h.processElement1(new StreamRecord<>(pending("e-2", "c-17", null, MAX_WAIT)));
-                assertThat(h.extractOutputValues()).isEmpty();
-                assertThat(h.numKeyedStateEntries()).isEqualTo(1);
-
-                h.processElement2(new StreamRecord<>(new CustomerUpdate("c-17", ANNA)));
-
-                List<EnrichedEvent> out = h.extractOutputValues();
-                assertThat(out).extracting(EnrichedEvent::eventId).containsExactly("e-1", "e-2");
-                assertThat(out.get(0).enrichment()).isEqualTo(Enrichment.COMPLETE);
-                assertThat(out.get(0).country()).isEqualTo("DE");
-                assertThat(out.get(1).enrichment()).isEqualTo(Enrichment.MISSING_PRODUCT);
-                assertThat(out.get(1).category()).isEqualTo("unknown");
-                // Only the customer itself stays in state.
-                assertThat(h.numKeyedStateEntries()).isEqualTo(1);
-            }
-        }
-
-        @Test
-        void anEventWhoseDeadlinePassedUpstreamDoesNotWaitAgain() throws Exception {
-            try (var h = harness()) {
-                h.setProcessingTime(MAX_WAIT + 1);
-                h.processElement1(new StreamRecord<>(pending("e-1", "c-9", null, MAX_WAIT)));
-                assertThat(h.extractOutputValues()).singleElement()
-                        .extracting(EnrichedEvent::enrichment).isEqualTo(Enrichment.MISSING_BOTH);
-                assertThat(h.numKeyedStateEntries()).isZero();
-            }
-        }
-
-        @Test
-        void timesOutAndCleansUp() throws Exception {
-            try (var h = harness()) {
-                h.processElement1(new StreamRecord<>(pending("e-1", "c-9", DUNE, MAX_WAIT)));
-                h.setProcessingTime(MAX_WAIT);
-                assertThat(h.extractOutputValues()).singleElement()
-                        .extracting(EnrichedEvent::enrichment).isEqualTo(Enrichment.MISSING_CUSTOMER);
-                assertThat(h.numKeyedStateEntries()).isZero();
-                assertThat(h.numProcessingTimeTimers()).isZero();
-            }
-        }
-
-        @Test
-        void tombstoneDeletesTheCustomer() throws Exception {
-            try (var h = harness()) {
-                h.processElement2(new StreamRecord<>(new CustomerUpdate("c-17", ANNA)));
-                h.processElement2(new StreamRecord<>(new CustomerUpdate("c-17", null)));
-                assertThat(h.numKeyedStateEntries()).isZero();
-                h.processElement1(new StreamRecord<>(pending("e-1", "c-17", DUNE, MAX_WAIT)));
-                assertThat(h.extractOutputValues()).isEmpty();
-            }
-        }
-    }
-
-    /** Keys that still hold events waiting for their product. */
     /** Keys with a queue, or with the flag that says they have one: both go when the queue does. */
     private static long keysHoldingEvents(KeyedBroadcastOperatorTestHarness<String, ?, ?, ?> h) {
-        var backend = h.getOperator().getKeyedStateBackend();
-        try (var queues = backend.getKeys(ProductEnricher.HELD.getName(), VoidNamespace.INSTANCE);
-                var flags = backend.getKeys(ProductEnricher.HOLDING.getName(), VoidNamespace.INSTANCE)) {
-            return queues.count() + flags.count();
+        return keysWith(h, Enricher.HELD.getName()) + keysWith(h, Enricher.HOLDING.getName());
+    }
+
+    private static long keysWith(KeyedBroadcastOperatorTestHarness<String, ?, ?, ?> h, String state) {
+        try (var keys = h.getOperator().getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE)) {
+            return keys.count();
         }
     }
 
-    private static List<String> ids(List<Event> events) {
+    private static List<String> ids(List<EnrichedEvent> events) {
         return events.stream().map(e -> e.eventId() + "@" + e.customerId() + "@" + e.ts()).collect(Collectors.toList());
     }
 
-    private static List<String> eventIds(List<PendingEvent> events) {
-        return events.stream().map(p -> p.event().eventId()).collect(Collectors.toList());
+    private static List<String> eventIds(List<EnrichedEvent> events) {
+        return events.stream().map(EnrichedEvent::eventId).collect(Collectors.toList());
     }
 }

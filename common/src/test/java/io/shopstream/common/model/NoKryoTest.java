@@ -3,6 +3,7 @@ package io.shopstream.common.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.shopstream.common.enrich.EventOrCustomer;
 import io.shopstream.common.enrich.PendingEvent;
 import io.shopstream.common.json.Parsed;
 import java.util.List;
@@ -21,7 +22,8 @@ class NoKryoTest {
         return List.of(
                 Product.class, Customer.class, ProductUpdate.class, CustomerUpdate.class, Event.class,
                 EnrichedEvent.class, Payment.class, DeadLetter.class, CategoryStats.class, Session.class,
-                PaidOrder.class, UnpaidOrder.class, OrphanedPayment.class, PendingEvent.class);
+                PaidOrder.class, UnpaidOrder.class, OrphanedPayment.class, PendingEvent.class,
+                EventOrCustomer.class);
     }
 
     @ParameterizedTest

@@ -1,0 +1,78 @@
+package io.shopstream.common.enrich;
+
+import io.shopstream.common.model.Event;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
+
+/**
+ * Recognises producer retries, per customer (the current key): an event whose {@code eventId}
+ * was accepted before with a first {@code ts} such that {@code ts < firstTs + horizon} is a
+ * duplicate. The remembered ids expire once the watermark passes {@code firstTs + horizon}: from
+ * then on an event with that id and a ts within the out-of-orderness bound can no longer be one.
+ *
+ * <p>The ids are also indexed by the time they expire, so a timer touches only the ids it
+ * expires: scanning the customer's whole table on every timer made a busy customer cost
+ * quadratic time.
+ */
+final class DuplicateFilter {
+
+    static final MapStateDescriptor<String, Long> FIRST_SEEN =
+            new MapStateDescriptor<>("first-ts-by-event-id", Types.STRING, Types.LONG);
+    /** The ids accepted with {@code ts + horizon} = the key: the ones its timer may forget. */
+    static final MapStateDescriptor<Long, List<String>> IDS_BY_EXPIRY =
+            new MapStateDescriptor<>("event-ids-by-expiry", Types.LONG, Types.LIST(Types.STRING));
+
+    private final long horizonMs;
+    private final MapState<String, Long> firstSeen;
+    private final MapState<Long, List<String>> idsByExpiry;
+
+    DuplicateFilter(RuntimeContext context, long horizonMs) {
+        this.horizonMs = horizonMs;
+        this.firstSeen = context.getMapState(FIRST_SEEN);
+        this.idsByExpiry = context.getMapState(IDS_BY_EXPIRY);
+    }
+
+    /**
+     * Whether {@code event} is the first with its id within the horizon. If so, it is remembered
+     * and an event-time timer set for when it may be forgotten ({@link #forgetExpired}).
+     */
+    boolean accept(Event event, TimerService timers) throws Exception {
+        Long first = firstSeen.get(event.eventId());
+        if (first != null && event.ts() < first + horizonMs) {
+            return false;
+        }
+        long expiry = event.ts() + horizonMs;
+        firstSeen.put(event.eventId(), event.ts());
+        List<String> expiring = idsByExpiry.get(expiry);
+        if (expiring == null) {
+            expiring = new ArrayList<>(1);
+        }
+        expiring.add(event.eventId());
+        idsByExpiry.put(expiry, expiring);
+        timers.registerEventTimeTimer(expiry);
+        return true;
+    }
+
+    /** Forgets the ids whose horizon ends at {@code timestamp}, the event-time timer that fired. */
+    void forgetExpired(long timestamp) throws Exception {
+        List<String> expiring = idsByExpiry.get(timestamp);
+        if (expiring == null) {
+            return;
+        }
+        for (String id : expiring) {
+            // The id may have been accepted again since (ts at or past the old horizon): keep that.
+            Long first = firstSeen.get(id);
+            if (first != null && first + horizonMs <= timestamp) {
+                firstSeen.remove(id);
+            }
+        }
+        // No isEmpty() check afterwards: the heap backend drops a key's map with its last entry,
+        // and on RocksDB isEmpty() seeks past every deleted entry.
+        idsByExpiry.remove(timestamp);
+    }
+}
