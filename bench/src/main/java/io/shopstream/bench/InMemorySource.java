@@ -1,5 +1,6 @@
 package io.shopstream.bench;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +21,25 @@ public final class InMemorySource {
 
     /** A bounded source emitting {@code map(list[i])} for every index i. */
     public static <S, T> DataGeneratorSource<T> of(String name, List<S> list, Mapper<S, T> map, TypeInformation<T> type) {
-        DATA.put(name, list);
+        return lingering(name, list, map, type, Duration.ZERO, null);
+    }
+
+    /**
+     * Like {@link #of}, but with {@code pause > 0}, after that pause {@code again} (an element of
+     * the list) once more: an input that stays open that long after its data. For a reference
+     * table, where sending an entry again changes nothing, this keeps a job running until the
+     * events it holds for reference data are released: Flink drops pending processing-time timers
+     * once every input has ended.
+     */
+    public static <S, T> DataGeneratorSource<T> lingering(String name, List<S> list, Mapper<S, T> map,
+            TypeInformation<T> type, Duration pause, S again) {
+        int size = list.size();
+        long pauseMs = pause.toMillis();
+        List<S> stored = new java.util.ArrayList<>(list);
+        if (pauseMs > 0) {
+            stored.add(again);
+        }
+        DATA.put(name, stored);
         GeneratorFunction<Long, T> function = new GeneratorFunction<>() {
             private transient List<S> data;
 
@@ -30,10 +49,15 @@ public final class InMemorySource {
                 if (data == null) {
                     data = (List<S>) DATA.get(name);
                 }
+                if (index >= size) {
+                    Thread.sleep(pauseMs);
+                    return map.apply(data.get(size));
+                }
                 return map.apply(data.get(index.intValue()));
             }
         };
-        return new DataGeneratorSource<>(function, list.size(), RateLimiterStrategy.noOp(), type);
+        long count = pauseMs > 0 ? size + 1 : size;
+        return new DataGeneratorSource<>(function, count, RateLimiterStrategy.noOp(), type);
     }
 
     /** Turns a stored element into what the source emits (for example, decodes raw bytes). */

@@ -39,8 +39,9 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.accumulators.LongMaximum;
 import org.apache.flink.api.common.accumulators.LongMinimum;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -69,10 +70,10 @@ public final class Measurements {
 
     /**
      * What differs per job: how many input records one pass reads, one pass of its plain loop
-     * (returning the bytes it serialized, so that nothing can be optimised away), and its Flink
-     * graph fed from memory.
+     * (serializing every output, and returning the outputs' tally), and its Flink graph fed from
+     * memory.
      */
-    private record Subject(int inputRecords, LongSupplier plainLoop,
+    private record Subject(int inputRecords, Supplier<OutputTally> plainLoop,
             BiConsumer<StreamExecutionEnvironment, JobConfig> flinkGraph) {}
 
     private static final String ENRICHED_TOPIC = "shop.events.enriched";
@@ -84,6 +85,8 @@ public final class Measurements {
     /** The payments job reads only ORDER events; its filter on the enriched topic is not measured. */
     private final List<byte[]> ordersJson;
     private final Map<Job, Subject> subjects = new EnumMap<>(Job.class);
+    /** Per job, what its plain loop wrote: every Flink pass must write the same. */
+    private final Map<Job, OutputTally.Figures> expected = new EnumMap<>(Job.class);
 
     public Measurements(Workload workload) {
         this.workload = workload;
@@ -104,67 +107,87 @@ public final class Measurements {
     // ------------------------------------------------------------------ the plain loop
 
     /**
-     * One measured pass: input records per second, and the cores this process kept busy meanwhile
-     * (NaN where the JVM does not report its CPU time).
+     * One measured pass: input records per second, the cores this process kept busy meanwhile
+     * (NaN where the JVM does not report its CPU time), and the tally of what it wrote.
      */
-    public record Run(double eventsPerSecond, double coresBusy) {}
+    public record Run(double eventsPerSecond, double coresBusy, OutputTally.Figures output) {
+
+        public Run(double eventsPerSecond, double coresBusy) {
+            this(eventsPerSecond, coresBusy, null);
+        }
+    }
 
     /** The plain single-threaded loop: parse, process, serialize every output. */
     public Run plainLoop(Job job) {
         // Read around the loop, not sampled: a short pass (the smoke test's) can end within a millisecond.
         long cpuBefore = CpuSampler.processCpuNanos();
         long start = System.nanoTime();
-        long bytes = subjects.get(job).plainLoop().getAsLong();
+        OutputTally.Figures output = subjects.get(job).plainLoop().get().figures();
         long nanos = System.nanoTime() - start;
         long cpuAfter = CpuSampler.processCpuNanos();
-        if (bytes == 0) {
+        if (output.records() == 0) {
             throw new IllegalStateException("the plain loop of " + job.id() + " produced nothing");
         }
+        OutputTally.Figures before = expected.putIfAbsent(job, output);
+        if (before != null && !before.equals(output)) {
+            throw new IllegalStateException("the plain loop of " + job.id() + " wrote " + output + ", before " + before);
+        }
         return new Run(events(job) / (nanos / 1e9),
-                cpuBefore < 0 ? Double.NaN : (double) (cpuAfter - cpuBefore) / Math.max(1, nanos));
+                cpuBefore < 0 ? Double.NaN : (double) (cpuAfter - cpuBefore) / Math.max(1, nanos), output);
     }
 
-    private long plainEnrich() {
-        long[] bytes = {0};
+    /** What the plain loop of {@code job} writes; runs it once if it has not run yet. */
+    private OutputTally.Figures expected(Job job) {
+        OutputTally.Figures figures = expected.get(job);
+        return figures != null ? figures : plainLoop(job).output();
+    }
+
+    private OutputTally plainEnrich() {
+        OutputTally tally = new OutputTally();
         workload.replay(new PlainEnrich(plainConfig), new PlainEnrich.Output() {
             @Override
             public void enriched(EnrichedEvent e) {
-                bytes[0] += Json.write(e).length;
+                serialize(e, tally);
             }
 
             @Override
             public void deadLetter(DeadLetter d) {
-                bytes[0] += Json.write(d).length;
+                serialize(d, tally);
             }
         });
-        return bytes[0];
+        return tally;
     }
 
-    private long plainCategoryStats() {
+    private OutputTally plainCategoryStats() {
         PlainCategoryStats stats = new PlainCategoryStats(
                 plainConfig.get(ShopOptions.CATEGORY_WINDOW_SIZE), plainConfig.get(ShopOptions.CATEGORY_ALLOWED_LATENESS));
-        long bytes = feedEnriched(stats::onEvent, stats::onWatermark);
+        feedEnriched(stats::onEvent, stats::onWatermark);
         PlainCategoryStats.Result result = stats.result();
-        return bytes + serialized(result.stats()) + serialized(result.late());
+        OutputTally tally = new OutputTally();
+        serializeAll(result.stats(), tally);
+        serializeLate(result.late(), tally);
+        return tally;
     }
 
-    private long plainSessions() {
+    private OutputTally plainSessions() {
         PlainSessions sessions = new PlainSessions(plainConfig.get(ShopOptions.SESSION_GAP));
-        long bytes = feedEnriched(sessions::onEvent, sessions::onWatermark);
+        feedEnriched(sessions::onEvent, sessions::onWatermark);
         PlainSessions.Result result = sessions.result();
-        return bytes + serialized(result.sessions()) + serialized(result.late());
+        OutputTally tally = new OutputTally();
+        serializeAll(result.sessions(), tally);
+        serializeLate(result.late(), tally);
+        return tally;
     }
 
     /**
      * Decodes every enriched event into a window loop, with a watermark (highest event time minus
      * the out-of-orderness) every 1,000 events rather than after each one: Flink emits watermarks
-     * periodically too, and the loops scan their open windows on every watermark. Returns the
-     * bytes of dead letters written.
+     * periodically too, and the loops scan their open windows on every watermark. The input holds
+     * no bad records (enrich wrote it), so nothing is dead-lettered here.
      */
-    private long feedEnriched(Consumer<EnrichedEvent> onEvent, LongConsumer onWatermark) {
+    private void feedEnriched(Consumer<EnrichedEvent> onEvent, LongConsumer onWatermark) {
         InputDecoder<EnrichedEvent> decoder = decoder(new EnrichedEventFormat());
         long bound = plainConfig.get(ShopOptions.OUT_OF_ORDERNESS).toMillis();
-        long bytes = 0;
         long maxTs = Long.MIN_VALUE + bound + 1;
         for (int i = 0; i < enrichedJson.size(); i++) {
             Parsed<EnrichedEvent> p = decoder.decode(ENRICHED_TOPIC, 0, i, null, enrichedJson.get(i));
@@ -172,21 +195,20 @@ public final class Measurements {
                 onEvent.accept(p.value);
                 maxTs = Math.max(maxTs, p.value.ts());
             } else {
-                bytes += Json.write(p.deadLetter).length;
+                throw new IllegalStateException("the workload's enriched event " + i + " is bad: " + p.deadLetter);
             }
             if (i % 1000 == 999) {
                 onWatermark.accept(maxTs - bound - 1);
             }
         }
         onWatermark.accept(Long.MAX_VALUE);
-        return bytes;
     }
 
-    private long plainPayments() {
+    private OutputTally plainPayments() {
         InputDecoder<EnrichedEvent> orderDecoder = decoder(new EnrichedEventFormat());
         InputDecoder<Payment> paymentDecoder = decoder(new PaymentFormat());
         List<OrderOrPayment> input = new ArrayList<>(events(Job.PAYMENTS));
-        long bytes = 0;
+        OutputTally tally = new OutputTally();
         // Orders first: match() indexes every order before it looks at a payment, so only the
         // payments' own order (kept) can change its result.
         for (int i = 0; i < ordersJson.size(); i++) {
@@ -194,7 +216,7 @@ public final class Measurements {
             if (p.isOk()) {
                 input.add(OrderOrPayment.of(p.value));
             } else {
-                bytes += Json.write(p.deadLetter).length;
+                serialize(p.deadLetter, tally);
             }
         }
         for (int i = 0; i < workload.payments.size(); i++) {
@@ -203,20 +225,38 @@ public final class Measurements {
             if (p.isOk()) {
                 input.add(OrderOrPayment.of(p.value));
             } else {
-                bytes += Json.write(p.deadLetter).length;
+                serialize(p.deadLetter, tally);
             }
         }
         PlainPaymentMatching.Result result = PlainPaymentMatching.match(input,
                 plainConfig.get(ShopOptions.PAYMENT_BEFORE_ORDER), plainConfig.get(ShopOptions.PAYMENT_AFTER_ORDER));
-        return bytes + serialized(result.paid()) + serialized(result.unpaid()) + serialized(result.orphaned());
+        serializeAll(result.paid(), tally);
+        serializeAll(result.unpaid(), tally);
+        serializeAll(result.orphaned(), tally);
+        return tally;
     }
 
-    private static long serialized(List<?> outputs) {
-        long bytes = 0;
-        for (Object o : outputs) {
-            bytes += Json.write(o).length;
+    /** Writes an output as the Kafka sink would, and folds it into the tally. */
+    private static void serialize(Object output, OutputTally tally) {
+        if (Json.write(output).length == 0) {
+            throw new IllegalStateException("empty JSON for " + output);
         }
-        return bytes;
+        tally.add(output);
+    }
+
+    private static void serializeAll(List<?> outputs, OutputTally tally) {
+        for (Object o : outputs) {
+            serialize(o, tally);
+        }
+    }
+
+    private static void serializeLate(List<EnrichedEvent> late, OutputTally tally) {
+        for (EnrichedEvent e : late) {
+            if (Json.write(e).length == 0) {
+                throw new IllegalStateException("empty JSON for " + e);
+            }
+            tally.addLate(e);
+        }
     }
 
     private static <T> InputDecoder<T> decoder(RecordFormat<T> format) {
@@ -253,7 +293,52 @@ public final class Measurements {
             double seconds = timed ? (last - first) / 1000.0 : result.getNetRuntime() / 1000.0;
             double cores = cpu == null ? Double.NaN
                     : timed ? cpu.coresBusy(first, last) : cpu.coresBusy(started, System.currentTimeMillis());
-            return new Run(events(job) / seconds, cores);
+            OutputTally.Figures output = new OutputTally.Figures(
+                    result.<Long>getAccumulatorResult(Tallying.RECORDS), result.<Long>getAccumulatorResult(Tallying.CHECKSUM));
+            OutputTally.Figures plain = expected(job);
+            if (!output.equals(plain)) {
+                throw new IllegalStateException(String.format("Flink's %s pass (p=%d, %s) wrote %s, the plain loop %s:"
+                        + " a pass that loses, duplicates or still holds outputs is not a measurement", job.id(),
+                        parallelism, backend, output, plain));
+            }
+            return new Run(events(job) / seconds, cores, output);
+        }
+    }
+
+    /** Passes outputs on; folds each into the pass's tally (accumulators summed over all subtasks). */
+    static final class Tallying<T> extends RichMapFunction<T, T> {
+        static final String RECORDS = "output-records";
+        static final String CHECKSUM = "output-checksum";
+        private final boolean late;
+        private final OutputTally tally = new OutputTally();
+        private transient LongCounter records;
+        private transient LongCounter checksum;
+
+        /** {@code late}: the late events of a window job, which count as input accounted for. */
+        Tallying(boolean late) {
+            this.late = late;
+        }
+
+        @Override
+        public void open(OpenContext context) {
+            records = accumulator(getRuntimeContext(), RECORDS, new LongCounter());
+            checksum = accumulator(getRuntimeContext(), CHECKSUM, new LongCounter());
+        }
+
+        @Override
+        public T map(T value) {
+            OutputTally.Figures change;
+            if (late) {
+                OutputTally.Figures before = tally.figures();
+                tally.addLate((EnrichedEvent) value);
+                OutputTally.Figures after = tally.figures();
+                change = new OutputTally.Figures(after.records() - before.records(), after.checksum() - before.checksum());
+            } else {
+                change = tally.add(value);
+            }
+            records.add(change.records());
+            checksum.add(change.checksum());
+            return value;
         }
     }
 
@@ -312,9 +397,14 @@ public final class Measurements {
     }
 
     private void flinkEnrich(StreamExecutionEnvironment env, JobConfig config) {
+        // The product input stays open for max-wait (+1 s) after its data, so that every event
+        // held for reference data is written before the job ends (see InMemorySource.lingering).
+        InMemorySource.Mapper<GeneratedRecord, Parsed<ProductUpdate>> decodeProduct =
+                decoding(new ProductFormat(), "shop.products");
+        GeneratedRecord validProduct = lastValid(workload.products, decodeProduct);
         DataStream<Parsed<ProductUpdate>> products = timed(env.fromSource(
-                InMemorySource.of("products", workload.products, decoding(new ProductFormat(), "shop.products"),
-                        Parsed.typeInfo(ProductUpdate.class)),
+                InMemorySource.lingering("products", workload.products, decodeProduct, Parsed.typeInfo(ProductUpdate.class),
+                        config.get(ShopOptions.ENRICH_MAX_WAIT).plusSeconds(1), validProduct),
                 EventTime.neverHoldsBack(), "products"));
         DataStream<Parsed<CustomerUpdate>> customers = timed(env.fromSource(
                 InMemorySource.of("customers", workload.customers, decoding(new CustomerFormat(), "shop.customers"),
@@ -325,20 +415,20 @@ public final class Measurements {
                         Parsed.typeInfo(Event.class)),
                 EventTime.forParsed(config, Event::ts), "events"));
         EnrichJob.Outputs out = EnrichJob.defineWorkflow(config, events, products, customers);
-        discard(out.enriched(), "enriched");
-        discard(out.deadLetters(), "dead letters");
+        discard(out.enriched(), "enriched", false);
+        discard(out.deadLetters(), "dead letters", false);
     }
 
     private void flinkCategoryStats(StreamExecutionEnvironment env, JobConfig config) {
         CategoryStatsJob.Outputs out = CategoryStatsJob.defineWorkflow(config, validEnriched(env, config));
-        discard(out.stats(), "stats");
-        discard(out.late(), "late");
+        discard(out.stats(), "stats", false);
+        discard(out.late(), "late", true);
     }
 
     private void flinkSessions(StreamExecutionEnvironment env, JobConfig config) {
         SessionsJob.Outputs out = SessionsJob.defineWorkflow(config, validEnriched(env, config));
-        discard(out.sessions(), "sessions");
-        discard(out.late(), "late");
+        discard(out.sessions(), "sessions", false);
+        discard(out.late(), "late", true);
     }
 
     private void flinkPayments(StreamExecutionEnvironment env, JobConfig config) {
@@ -348,10 +438,24 @@ public final class Measurements {
                         Parsed.typeInfo(Payment.class)),
                 EventTime.forParsed(config, Payment::ts), "payments"));
         PaymentsJob.Outputs out = PaymentsJob.defineWorkflow(config, orders, payments);
-        discard(out.paid(), "paid");
-        discard(out.unpaid(), "unpaid");
-        discard(out.orphaned(), "orphaned");
-        discard(out.deadLetters(), "dead letters");
+        discard(out.paid(), "paid", false);
+        discard(out.unpaid(), "unpaid", false);
+        discard(out.orphaned(), "orphaned", false);
+        discard(out.deadLetters(), "dead letters", false);
+    }
+
+    private static <T> GeneratedRecord lastValid(List<GeneratedRecord> records,
+            InMemorySource.Mapper<GeneratedRecord, Parsed<T>> decode) {
+        for (int i = records.size() - 1; i >= 0; i--) {
+            try {
+                if (decode.apply(records.get(i)).isOk()) {
+                    return records.get(i);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("no valid record in the workload");
     }
 
     /** Enriched events decoded from their JSON, as the downstream jobs read them. */
@@ -370,8 +474,9 @@ public final class Measurements {
                 TypeInformation.of(EnrichedEvent.class)).values();
     }
 
-    private static <T> void discard(DataStream<T> output, String what) {
-        output.map(new ToJson<>()).name("Serialize " + what)
+    private static <T> void discard(DataStream<T> output, String what, boolean late) {
+        output.map(new Tallying<T>(late)).returns(output.getType()).name("Tally " + what)
+                .map(new ToJson<>()).name("Serialize " + what)
                 .map(new LastOutputTime<>()).returns(byte[].class).name("Note last output time")
                 .sinkTo(new DiscardingSink<>());
     }
