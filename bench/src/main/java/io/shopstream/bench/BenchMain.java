@@ -46,7 +46,7 @@ public final class BenchMain {
         Measurements m = new Measurements(workload);
 
         Results results = new Results();
-        for (Job job : Job.values()) {
+        for (Job job : o.jobs()) {
             results.input(job, m.events(job));
             // One pass of each runner first, not counted: the first pass in a JVM measures the JIT
             // compiling the code (the first Flink pass of enrich ran at 40% of the later ones).
@@ -74,7 +74,7 @@ public final class BenchMain {
         }
         Files.createDirectories(o.out());
         List<Path> charts = new ArrayList<>();
-        for (Job job : Job.values()) {
+        for (Job job : o.jobs()) {
             charts.add(chart(results, job, o.maxParallelism(), o.out()));
         }
         // Written by the local-cluster measurement; read now so that a fresh one is included.
@@ -124,14 +124,15 @@ public final class BenchMain {
 
     /** The command's options; {@link #parse} fails on anything it does not know, before any work. */
     record Options(int events, int repeats, int maxParallelism, Path out, double eventRate, String rateBootstrapServers,
-            String rateTopic, Duration rateWindow, String args) {
+            String rateTopic, Duration rateWindow, List<Job> jobs, String args) {
 
         static final String USAGE = "Usage: bin/shopstream-bench [--events N] [--repeats R] [--max-parallelism P]"
+                + " [--jobs enrich,category-stats,sessions,payments]"
                 + " [--event-rate EVENTS_PER_S] [--rate-bootstrap-servers HOST:PORT --rate-topic TOPIC"
                 + " [--rate-window 30s]] [--out DIR]";
 
         private static final List<String> KEYS = List.of("events", "repeats", "max-parallelism", "event-rate", "out",
-                "rate-bootstrap-servers", "rate-topic", "rate-window");
+                "rate-bootstrap-servers", "rate-topic", "rate-window", "jobs");
 
         static Options parse(String... args) {
             Map<String, String> map = new LinkedHashMap<>();
@@ -166,7 +167,28 @@ public final class BenchMain {
                     positive(map, "max-parallelism", String.valueOf(Runtime.getRuntime().availableProcessors())),
                     Path.of(map.getOrDefault("out", "run/bench")),
                     number(map, "event-rate", "0"),
-                    servers, topic, window, String.join(" ", args));
+                    servers, topic, window, jobs(map.getOrDefault("jobs", "")), String.join(" ", args));
+        }
+
+        /** A comma-separated list of the suite's job names; empty means all, in the suite's order. */
+        private static List<Job> jobs(String text) {
+            if (text.isBlank()) {
+                return List.of(Job.values());
+            }
+            List<String> names = List.of(text.split(","));
+            List<Job> jobs = new ArrayList<>();
+            for (Job job : Job.values()) {
+                if (names.contains(job.id())) {
+                    jobs.add(job);
+                }
+            }
+            for (String name : names) {
+                if (jobs.stream().noneMatch(j -> j.id().equals(name))) {
+                    throw new IllegalArgumentException("--jobs: unknown job '" + name + "'; the jobs are "
+                            + String.join(", ", List.of(Job.values()).stream().map(Job::id).toList()));
+                }
+            }
+            return jobs;
         }
 
         private static int positive(Map<String, String> map, String key, String fallback) {

@@ -41,7 +41,7 @@ final class Report {
                         + " has " + Runtime.getRuntime().availableProcessors() + ". A runner that already keeps every core"
                         + " busy at parallelism 1 cannot gain from parallelism 2 on this machine.\n\n");
         md.append(yourEventRate(o, topicRate)).append("\n\n");
-        for (Job job : Job.values()) {
+        for (Job job : o.jobs()) {
             Results.Stats plain = r.stats(job, "plain", 1);
             md.append("## ").append(job.id()).append("\n\n");
             md.append(String.format("Input per pass: %,d %s; events/s counts these.%n%n", r.input(job), inputOf(job)));
@@ -81,7 +81,7 @@ final class Report {
         md.append("## Verdict\n\n");
         double eventRate = verdictRate(o, topicRate);
         boolean measuredRateUsed = o.eventRate() <= 0 && topicRate != null;
-        for (Job job : Job.values()) {
+        for (Job job : o.jobs()) {
             Results.Stats plainStats = r.stats(job, "plain", 1);
             double plain = plainStats.mean();
             Results.Stats best = null;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shopstream.bench.BenchMain.Options;
+import io.shopstream.bench.Measurements.Job;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,12 @@ class BenchOptionsTest {
     }
 
     @Test
+    void measuresTheJobsAskedForInTheSuitesOrder() {
+        assertThat(Options.parse().jobs()).containsExactly(Job.values());
+        assertThat(Options.parse("--jobs", "payments,enrich").jobs()).containsExactly(Job.ENRICH, Job.PAYMENTS);
+    }
+
+    @Test
     void failsFastOnWhatItDoesNotKnow() {
         assertThatThrownBy(() -> Options.parse("--rate-topik", "shop.events"))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -40,5 +47,7 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> Options.parse("--repeats", "0")).hasMessage("--repeats must be a whole number of at least 1, got 0");
         assertThatThrownBy(() -> Options.parse("--event-rate", "-5")).hasMessage("--event-rate must be a number of at least 0, got -5");
         assertThatThrownBy(() -> Options.parse("--rate-topic")).hasMessageStartingWith("Option --rate-topic needs a value");
+        assertThatThrownBy(() -> Options.parse("--jobs", "enrich,sesions")).hasMessage(
+                "--jobs: unknown job 'sesions'; the jobs are enrich, category-stats, sessions, payments");
     }
 }
