@@ -153,6 +153,8 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
                 setState(p, State.RETURNING);
                 p.returnedAt = System.nanoTime();
                 outputOf(p).markActive(); // at its old watermark, which it holds for now
+                LOG.info("{}: delivers again after being idle; holds its watermark for {} ms", p.splitId,
+                        idleNanos / 1_000_000);
             }
             case ACTIVE -> {
                 if (raised) {
@@ -192,7 +194,7 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
                 // Nothing for the idle timeout: idle.
                 setState(p, State.IDLE);
                 outputOf(p).markIdle();
-                LOG.debug("{}: nothing for {} ms, idle", p.splitId, idleNanos / 1_000_000);
+                LOG.info("{}: nothing for {} ms, idle", p.splitId, idleNanos / 1_000_000);
             } else if (p.state == State.JOINING && !p.hasData && !p.atEnd && !p.asked) {
                 ask(p, p.startingOffset);
             }
