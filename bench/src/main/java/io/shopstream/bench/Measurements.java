@@ -25,13 +25,12 @@ import io.shopstream.common.time.EventTime;
 import io.shopstream.enrich.EnrichJob;
 import io.shopstream.enrich.PlainEnrich;
 import io.shopstream.generator.GeneratedRecord;
-import io.shopstream.payments.OrderOrPayment;
 import io.shopstream.payments.PaymentsJob;
 import io.shopstream.payments.PlainPaymentMatching;
+import io.shopstream.payments.PlainPayments;
 import io.shopstream.sessions.PlainSessions;
 import io.shopstream.sessions.SessionsJob;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -204,32 +203,56 @@ public final class Measurements {
         onWatermark.accept(Long.MAX_VALUE);
     }
 
+    /**
+     * The payments loop, streaming like the other three: orders and payments merged by event time
+     * (each input in its own order), a watermark every 1,000 records, decisions as it passes.
+     */
     private OutputTally plainPayments() {
         InputDecoder<EnrichedEvent> orderDecoder = decoder(new EnrichedEventFormat());
         InputDecoder<Payment> paymentDecoder = decoder(new PaymentFormat());
-        List<OrderOrPayment> input = new ArrayList<>(events(Job.PAYMENTS));
-        OutputTally tally = new OutputTally();
-        // Orders first: match() indexes every order before it looks at a payment, so only the
-        // payments' own order (kept) can change its result.
-        for (int i = 0; i < ordersJson.size(); i++) {
-            Parsed<EnrichedEvent> p = orderDecoder.decode(ENRICHED_TOPIC, 0, i, null, ordersJson.get(i));
-            if (p.isOk()) {
-                input.add(OrderOrPayment.of(p.value));
-            } else {
-                serialize(p.deadLetter, tally);
-            }
-        }
-        for (int i = 0; i < workload.payments.size(); i++) {
-            GeneratedRecord r = workload.payments.get(i);
-            Parsed<Payment> p = paymentDecoder.decode(PAYMENTS_TOPIC, 0, i, r.key(), r.value());
-            if (p.isOk()) {
-                input.add(OrderOrPayment.of(p.value));
-            } else {
-                serialize(p.deadLetter, tally);
-            }
-        }
-        PlainPaymentMatching.Result result = PlainPaymentMatching.match(input,
+        PlainPayments loop = new PlainPayments(
                 plainConfig.get(ShopOptions.PAYMENT_BEFORE_ORDER), plainConfig.get(ShopOptions.PAYMENT_AFTER_ORDER));
+        long bound = plainConfig.get(ShopOptions.OUT_OF_ORDERNESS).toMillis();
+        OutputTally tally = new OutputTally();
+        long maxTs = Long.MIN_VALUE + bound + 1;
+        int o = 0;
+        int p = 0;
+        Parsed<EnrichedEvent> order = null;
+        Parsed<Payment> payment = null;
+        for (int read = 1; o < ordersJson.size() || p < workload.payments.size() || order != null || payment != null;
+                read++) {
+            if (order == null && o < ordersJson.size()) {
+                order = orderDecoder.decode(ENRICHED_TOPIC, 0, o, null, ordersJson.get(o++));
+            }
+            if (payment == null && p < workload.payments.size()) {
+                GeneratedRecord r = workload.payments.get(p);
+                payment = paymentDecoder.decode(PAYMENTS_TOPIC, 0, p++, r.key(), r.value());
+            }
+            boolean orderFirst = payment == null
+                    || (order != null && (!order.isOk() || !payment.isOk() || order.value.ts() <= payment.value.ts()));
+            if (orderFirst) {
+                if (order.isOk()) {
+                    loop.onOrder(order.value);
+                    maxTs = Math.max(maxTs, order.value.ts());
+                } else {
+                    serialize(order.deadLetter, tally);
+                }
+                order = null;
+            } else {
+                if (payment.isOk()) {
+                    loop.onPayment(payment.value);
+                    maxTs = Math.max(maxTs, payment.value.ts());
+                } else {
+                    serialize(payment.deadLetter, tally);
+                }
+                payment = null;
+            }
+            if (read % 1000 == 0) {
+                loop.onWatermark(maxTs - bound - 1);
+            }
+        }
+        loop.onWatermark(Long.MAX_VALUE);
+        PlainPaymentMatching.Result result = loop.result();
         serializeAll(result.paid(), tally);
         serializeAll(result.unpaid(), tally);
         serializeAll(result.orphaned(), tally);

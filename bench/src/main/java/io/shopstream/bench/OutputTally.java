@@ -26,7 +26,9 @@ import java.util.Map;
  *       event counts (latest revision per window) plus the late events, and the same for revenue.
  *       Which events are late depends on watermark timing; that every event is counted once
  *       does not.
- *   <li>payments: one per paid, unpaid and orphaned record, the checksum over their ids.
+ *   <li>payments: every order decided once (paid or unpaid) and every captured payment once (paid
+ *       or orphaned), with their ids. Which verdict a late order or payment gets depends on the
+ *       watermark; that each gets exactly one does not.
  * </ul>
  */
 final class OutputTally implements Serializable {
@@ -65,11 +67,12 @@ final class OutputTally implements Serializable {
             records += s.events();
             checksum += s.revenueCents();
         } else if (output instanceof PaidOrder p) {
-            count("paid|" + p.orderId() + '|' + p.paymentId() + '|' + p.status());
+            count("order|" + p.orderId());
+            count("payment|" + p.paymentId());
         } else if (output instanceof UnpaidOrder u) {
-            count("unpaid|" + u.orderId());
+            count("order|" + u.orderId());
         } else if (output instanceof OrphanedPayment o) {
-            count("orphaned|" + o.paymentId() + '|' + o.reason());
+            count("payment|" + o.paymentId());
         } else {
             throw new IllegalArgumentException("no tally for " + output.getClass().getSimpleName());
         }
