@@ -2,14 +2,17 @@ package io.shopstream.bench.jmh;
 
 import io.shopstream.categorystats.CategoryTotals;
 import io.shopstream.categorystats.CategoryTotalsAggregator;
+import io.shopstream.common.json.EnrichedEventFormat;
 import io.shopstream.common.json.EventFormat;
 import io.shopstream.common.json.InputDecoder;
 import io.shopstream.common.json.Json;
 import io.shopstream.common.json.Parsed;
+import io.shopstream.common.json.PaymentFormat;
 import io.shopstream.common.model.Customer;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.Event;
 import io.shopstream.common.model.EventType;
+import io.shopstream.common.model.Payment;
 import io.shopstream.common.model.Product;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -27,8 +30,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The per-record hot paths, so that regressions show: JSON decode of an event, JSON encode of an
- * enriched event, the enrichment lookup, and the category window aggregate.
+ * The per-record hot paths, so that regressions show: JSON decode of an event, an enriched event
+ * (what the downstream jobs read) and a payment, JSON encode of an enriched event, the enrichment
+ * lookup, and the category window aggregate.
  * Run: {@code java -cp <bench classpath> org.openjdk.jmh.Main HotPathBenchmarks}.
  */
 @State(Scope.Thread)
@@ -40,14 +44,20 @@ import org.openjdk.jmh.annotations.Warmup;
 public class HotPathBenchmarks {
 
     private final InputDecoder<Event> decoder = new InputDecoder<>(new EventFormat(), "bench", 65_536);
+    private final InputDecoder<EnrichedEvent> enrichedDecoder =
+            new InputDecoder<>(new EnrichedEventFormat(), "bench", 65_536);
+    private final InputDecoder<Payment> paymentDecoder = new InputDecoder<>(new PaymentFormat(), "bench", 65_536);
     private final byte[] key = "c-17".getBytes(StandardCharsets.UTF_8);
     private final byte[] eventJson = ("{\"eventId\":\"e-3\",\"type\":\"ORDER\",\"customerId\":\"c-17\",\"productId\":\"p-42\","
             + "\"quantity\":2,\"orderId\":\"o-981\",\"amountCents\":3998,\"ts\":1764238512000}").getBytes(StandardCharsets.UTF_8);
+    private final byte[] paymentJson = ("{\"paymentId\":\"pay-1\",\"orderId\":\"o-981\",\"amountCents\":3998,"
+            + "\"status\":\"CAPTURED\",\"ts\":1764238530000}").getBytes(StandardCharsets.UTF_8);
     private final Map<String, Product> products = new HashMap<>();
     private final Map<String, Customer> customers = new HashMap<>();
     private final CategoryTotalsAggregator aggregator = new CategoryTotalsAggregator();
     private Event event;
     private EnrichedEvent enriched;
+    private byte[] enrichedJson;
     private CategoryTotals totals;
     private int next;
 
@@ -61,12 +71,23 @@ public class HotPathBenchmarks {
         }
         event = new Event("e-3", EventType.ORDER, "c-17", "p-42", 2, "o-981", 3998L, 1764238512000L);
         enriched = EnrichedEvent.of(event, products.get("p-42"), customers.get("c-17"));
+        enrichedJson = Json.write(enriched);
         totals = aggregator.createAccumulator();
     }
 
     @Benchmark
     public Parsed<Event> decodeEvent() {
         return decoder.decode("shop.events", 0, 0, key, eventJson);
+    }
+
+    @Benchmark
+    public Parsed<EnrichedEvent> decodeEnrichedEvent() {
+        return enrichedDecoder.decode("shop.events.enriched", 0, 0, key, enrichedJson);
+    }
+
+    @Benchmark
+    public Parsed<Payment> decodePayment() {
+        return paymentDecoder.decode("shop.payments", 0, 0, key, paymentJson);
     }
 
     @Benchmark
