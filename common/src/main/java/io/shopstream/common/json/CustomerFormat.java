@@ -1,6 +1,5 @@
 package io.shopstream.common.json;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.shopstream.common.model.Customer;
 import io.shopstream.common.model.CustomerUpdate;
 
@@ -9,11 +8,18 @@ public final class CustomerFormat implements RecordFormat<CustomerUpdate> {
 
     private static final long serialVersionUID = 1L;
 
+    private static final Fields.Names FIELDS = Fields.Names.of("customerId", "country", "segment");
+
     @Override
-    public CustomerUpdate read(JsonNode o) throws InvalidRecordException {
-        String customerId = Fields.requiredId(o, "customerId");
-        String country = Fields.requiredString(o, "country");
-        String segment = Fields.requiredString(o, "segment");
+    public Fields.Names fields() {
+        return FIELDS;
+    }
+
+    @Override
+    public CustomerUpdate read(Fields o) throws InvalidRecordException {
+        String customerId = o.requiredId("customerId");
+        String country = o.requiredString("country");
+        String segment = o.requiredString("segment");
         return new CustomerUpdate(customerId, new Customer(customerId, country, segment));
     }
 

@@ -1,6 +1,5 @@
 package io.shopstream.common.json;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.Enrichment;
 import io.shopstream.common.model.Event;
@@ -14,15 +13,21 @@ public final class EnrichedEventFormat implements RecordFormat<EnrichedEvent> {
 
     private static final long serialVersionUID = 1L;
 
+    private static final Fields.Names FIELDS = EventFormat.FIELDS.and(
+            "category", "productName", "unitPriceCents", "country", "segment", "enrichment");
+
     private final EventFormat event = new EventFormat();
 
     @Override
-    public EnrichedEvent read(JsonNode o) throws InvalidRecordException {
+    public Fields.Names fields() {
+        return FIELDS;
+    }
+
+    @Override
+    public EnrichedEvent read(Fields o) throws InvalidRecordException {
         Event e = event.read(o);
         String category = optionalString(o, "category");
-        Long unitPrice = Fields.isMissing(o.get("unitPriceCents"))
-                ? null
-                : Fields.requiredLong(o, "unitPriceCents", 0, Long.MAX_VALUE);
+        Long unitPrice = o.isMissing("unitPriceCents") ? null : o.requiredLong("unitPriceCents", 0, Long.MAX_VALUE);
         return new EnrichedEvent(
                 e.eventId(), e.type(), e.customerId(), e.productId(), e.quantity(), e.orderId(), e.amountCents(), e.ts(),
                 category == null ? EnrichedEvent.UNKNOWN_CATEGORY : category,
@@ -30,10 +35,10 @@ public final class EnrichedEventFormat implements RecordFormat<EnrichedEvent> {
                 unitPrice,
                 optionalString(o, "country"),
                 optionalString(o, "segment"),
-                Fields.requiredEnum(o, "enrichment", Enrichment.class));
+                o.requiredEnum("enrichment", Enrichment.class));
     }
 
-    private static String optionalString(JsonNode o, String field) throws InvalidRecordException {
-        return Fields.isMissing(o.get(field)) ? null : Fields.requiredString(o, field);
+    private static String optionalString(Fields o, String field) throws InvalidRecordException {
+        return o.isMissing(field) ? null : o.requiredString(field);
     }
 }

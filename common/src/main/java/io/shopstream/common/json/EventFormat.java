@@ -1,6 +1,5 @@
 package io.shopstream.common.json;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.shopstream.common.model.Event;
 import io.shopstream.common.model.EventType;
 
@@ -11,19 +10,27 @@ public final class EventFormat implements RecordFormat<Event> {
 
     public static final int MAX_QUANTITY = 10_000;
 
+    static final Fields.Names FIELDS =
+            Fields.Names.of("eventId", "type", "customerId", "productId", "ts", "quantity", "orderId", "amountCents");
+
     @Override
-    public Event read(JsonNode o) throws InvalidRecordException {
-        String eventId = Fields.requiredId(o, "eventId");
-        EventType type = Fields.requiredEnum(o, "type", EventType.class);
-        String customerId = Fields.requiredId(o, "customerId");
-        String productId = Fields.requiredId(o, "productId");
-        long ts = Fields.requiredTimestamp(o, "ts");
-        int quantity = (int) Fields.optionalLong(o, "quantity", 1, MAX_QUANTITY, 1);
+    public Fields.Names fields() {
+        return FIELDS;
+    }
+
+    @Override
+    public Event read(Fields o) throws InvalidRecordException {
+        String eventId = o.requiredId("eventId");
+        EventType type = o.requiredEnum("type", EventType.class);
+        String customerId = o.requiredId("customerId");
+        String productId = o.requiredId("productId");
+        long ts = o.requiredTimestamp("ts");
+        int quantity = (int) o.optionalLong("quantity", 1, MAX_QUANTITY, 1);
         String orderId = null;
         Long amountCents = null;
         if (type == EventType.ORDER) {
-            orderId = Fields.requiredId(o, "orderId");
-            amountCents = Fields.requiredLong(o, "amountCents", 0, Long.MAX_VALUE);
+            orderId = o.requiredId("orderId");
+            amountCents = o.requiredLong("amountCents", 0, Long.MAX_VALUE);
         }
         return new Event(eventId, type, customerId, productId, quantity, orderId, amountCents, ts);
     }

@@ -4,11 +4,26 @@ import static io.shopstream.common.model.DeadLetterReason.INVALID_VALUE;
 import static io.shopstream.common.model.DeadLetterReason.MISSING_FIELD;
 import static io.shopstream.common.model.DeadLetterReason.UNKNOWN_TYPE;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
-/** Strict readers for the contract's field rules; each failure names the field. */
+/**
+ * The fields of one input object that a format reads, and the contract's strict rules for reading
+ * them; each failure names the field. The decoder collects the whole object first, so a format
+ * checks its rules in its own order, whatever the order of the fields in the input.
+ */
 public final class Fields {
 
     /** Longest id the contract accepts. */
@@ -19,31 +34,136 @@ public final class Fields {
 
     public static final long MAX_TS_EXCLUSIVE = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
 
-    private Fields() {}
+    /** Reads the values that no rule accepts as a tree, which an error detail then shows as JSON. */
+    private static final ObjectReader TREE =
+            Json.MAPPER.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    /** Null, absent, empty or whitespace-only all count as missing. */
-    public static boolean isMissing(JsonNode node) {
-        return node == null
-                || node.isNull()
-                || node.isMissingNode()
-                || (node.isTextual() && node.textValue().isBlank());
+    private final Names names;
+
+    /** Per name: a String, a Long (an integer within 64 bits), any other JSON value as a tree, or null. */
+    private final Object[] values;
+
+    Fields(Names names) {
+        this.names = names;
+        this.values = new Object[names.size()];
     }
 
-    public static String requiredString(JsonNode object, String field) throws InvalidRecordException {
-        JsonNode node = object.get(field);
-        if (isMissing(node)) {
+    /** The names of the fields a format reads; the decoder skips every other field of the input. */
+    public static final class Names {
+
+        private final List<String> names;
+        private final Map<String, Integer> slots = new HashMap<>();
+
+        private Names(List<String> names) {
+            this.names = List.copyOf(names);
+            for (int i = 0; i < this.names.size(); i++) {
+                slots.put(this.names.get(i), i);
+            }
+        }
+
+        public static Names of(String... names) {
+            return new Names(List.of(names));
+        }
+
+        /** These names and some more, for a format that extends another. */
+        public Names and(String... more) {
+            List<String> all = new ArrayList<>(names);
+            all.addAll(List.of(more));
+            return new Names(all);
+        }
+
+        int size() {
+            return names.size();
+        }
+
+        /** The slot of a field name, or -1 if the format does not read it. */
+        int slot(String name) {
+            Integer slot = slots.get(name);
+            return slot == null ? -1 : slot;
+        }
+    }
+
+    /**
+     * Reads the members of the object the parser has just entered, up to its end: the fields this
+     * format reads are kept, the values of all others are skipped (still checked as JSON).
+     */
+    void readObject(JsonParser parser) throws IOException {
+        String name;
+        while ((name = parser.nextFieldName()) != null) {
+            JsonToken token = parser.nextToken();
+            int slot = names.slot(name);
+            if (slot < 0) {
+                skipValue(parser);
+            } else {
+                values[slot] = valueOf(parser, token);
+            }
+        }
+    }
+
+    /**
+     * Skips the value the parser is at, walking it as the tree reader does (object members by
+     * {@code nextFieldName}), so that a syntax error inside it is worded as anywhere else.
+     */
+    static void skipValue(JsonParser parser) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.START_OBJECT) {
+            while (parser.nextFieldName() != null) {
+                parser.nextToken();
+                skipValue(parser);
+            }
+        } else if (token == JsonToken.START_ARRAY) {
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY && token != null) {
+                skipValue(parser);
+            }
+        }
+    }
+
+    private static Object valueOf(JsonParser parser, JsonToken token) throws IOException {
+        if (token == JsonToken.VALUE_STRING) {
+            return parser.getText();
+        }
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (token == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+            return parser.getLongValue();
+        }
+        // Fractions, integers beyond 64 bits, booleans, objects and arrays: rare, and always invalid.
+        return TREE.readTree(parser);
+    }
+
+    private Object get(String field) {
+        int slot = names.slot(field);
+        if (slot < 0) {
+            throw new IllegalArgumentException("Field '" + field + "' is not among the format's names");
+        }
+        return values[slot];
+    }
+
+    /** Null, absent, empty or whitespace-only all count as missing. */
+    public boolean isMissing(String field) {
+        return isMissing(get(field));
+    }
+
+    private static boolean isMissing(Object value) {
+        return value == null || (value instanceof String text && text.isBlank());
+    }
+
+    public String requiredString(String field) throws InvalidRecordException {
+        Object value = get(field);
+        if (isMissing(value)) {
             throw new InvalidRecordException(MISSING_FIELD, "missing field '" + field + "'");
         }
-        if (!node.isTextual()) {
+        if (!(value instanceof String text)) {
             throw new InvalidRecordException(
-                    INVALID_VALUE, "field '" + field + "' must be a string, got " + describe(node));
+                    INVALID_VALUE, "field '" + field + "' must be a string, got " + describe(value));
         }
-        return node.textValue();
+        return text;
     }
 
     /** A required string of at most {@link #MAX_ID_LENGTH} characters. */
-    public static String requiredId(JsonNode object, String field) throws InvalidRecordException {
-        String value = requiredString(object, field);
+    public String requiredId(String field) throws InvalidRecordException {
+        String value = requiredString(field);
         if (value.length() > MAX_ID_LENGTH) {
             throw new InvalidRecordException(
                     INVALID_VALUE,
@@ -54,43 +174,49 @@ public final class Fields {
     }
 
     /** A required integer in [min, max]. */
-    public static long requiredLong(JsonNode object, String field, long min, long max)
-            throws InvalidRecordException {
-        JsonNode node = object.get(field);
-        if (isMissing(node)) {
+    public long requiredLong(String field, long min, long max) throws InvalidRecordException {
+        Object value = get(field);
+        if (isMissing(value)) {
             throw new InvalidRecordException(MISSING_FIELD, "missing field '" + field + "'");
         }
-        return checkLong(node, field, min, max);
+        return checkLong(value, field, min, max);
     }
 
     /** An optional integer in [min, max]; missing gives {@code defaultValue}. */
-    public static long optionalLong(JsonNode object, String field, long min, long max, long defaultValue)
-            throws InvalidRecordException {
-        JsonNode node = object.get(field);
-        if (isMissing(node)) {
+    public long optionalLong(String field, long min, long max, long defaultValue) throws InvalidRecordException {
+        Object value = get(field);
+        if (isMissing(value)) {
             return defaultValue;
         }
-        return checkLong(node, field, min, max);
+        return checkLong(value, field, min, max);
     }
 
-    private static long checkLong(JsonNode node, String field, long min, long max)
-            throws InvalidRecordException {
+    private static long checkLong(Object value, String field, long min, long max) throws InvalidRecordException {
+        if (value instanceof Long number) {
+            if (number < min || number > max) {
+                throw outOfRange(field, number.toString(), min, max);
+            }
+            return number;
+        }
+        JsonNode node = asNode(value);
         if (!node.isIntegralNumber()) {
             throw new InvalidRecordException(
                     INVALID_VALUE, "field '" + field + "' must be an integer, got " + describe(node));
         }
         if (!node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
-            throw new InvalidRecordException(
-                    INVALID_VALUE,
-                    "field '" + field + "' is " + node.asText() + ", must lie in [" + min + ", " + max + "]");
+            throw outOfRange(field, node.asText(), min, max);
         }
         return node.longValue();
     }
 
+    private static InvalidRecordException outOfRange(String field, String value, long min, long max) {
+        return new InvalidRecordException(
+                INVALID_VALUE, "field '" + field + "' is " + value + ", must lie in [" + min + ", " + max + "]");
+    }
+
     /** An enum constant, case-sensitive; an unknown name is {@code UNKNOWN_TYPE}. */
-    public static <E extends Enum<E>> E requiredEnum(JsonNode object, String field, Class<E> type)
-            throws InvalidRecordException {
-        String name = requiredString(object, field);
+    public <E extends Enum<E>> E requiredEnum(String field, Class<E> type) throws InvalidRecordException {
+        String name = requiredString(field);
         try {
             return Enum.valueOf(type, name);
         } catch (IllegalArgumentException e) {
@@ -103,26 +229,30 @@ public final class Fields {
      * An event time: epoch millis as an integer, or an ISO-8601 instant string; either way inside
      * the contract's range.
      */
-    public static long requiredTimestamp(JsonNode object, String field) throws InvalidRecordException {
-        JsonNode node = object.get(field);
-        if (isMissing(node)) {
+    public long requiredTimestamp(String field) throws InvalidRecordException {
+        Object value = get(field);
+        if (isMissing(value)) {
             throw new InvalidRecordException(MISSING_FIELD, "missing field '" + field + "'");
         }
         long millis;
-        if (node.isTextual()) {
+        if (value instanceof String text) {
             try {
-                millis = Instant.parse(node.textValue().trim()).toEpochMilli();
+                millis = Instant.parse(text.trim()).toEpochMilli();
             } catch (DateTimeParseException | ArithmeticException e) {
                 throw new InvalidRecordException(
                         INVALID_VALUE,
-                        "field '" + field + "' is not an ISO-8601 instant: '" + abbreviate(node.textValue()) + "'");
+                        "field '" + field + "' is not an ISO-8601 instant: '" + abbreviate(text) + "'");
             }
-        } else if (node.isIntegralNumber() && node.canConvertToLong()) {
-            millis = node.longValue();
+        } else if (value instanceof Long number) {
+            millis = number;
         } else {
-            throw new InvalidRecordException(
-                    INVALID_VALUE,
-                    "field '" + field + "' must be epoch millis or an ISO-8601 instant, got " + describe(node));
+            JsonNode node = asNode(value);
+            if (!node.isIntegralNumber() || !node.canConvertToLong()) {
+                throw new InvalidRecordException(
+                        INVALID_VALUE,
+                        "field '" + field + "' must be epoch millis or an ISO-8601 instant, got " + describe(node));
+            }
+            millis = node.longValue();
         }
         if (millis < MIN_TS || millis >= MAX_TS_EXCLUSIVE) {
             throw new InvalidRecordException(
@@ -132,7 +262,19 @@ public final class Fields {
         return millis;
     }
 
-    private static String describe(JsonNode node) {
+    /** The value as a JSON tree node, for the rare values that are not strings or 64-bit integers. */
+    private static JsonNode asNode(Object value) {
+        if (value instanceof String text) {
+            return TextNode.valueOf(text);
+        }
+        if (value instanceof Long number) {
+            return LongNode.valueOf(number);
+        }
+        return (JsonNode) value;
+    }
+
+    private static String describe(Object value) {
+        JsonNode node = asNode(value);
         return node.getNodeType().name().toLowerCase() + " " + abbreviate(node.toString());
     }
 

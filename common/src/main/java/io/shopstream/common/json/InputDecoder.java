@@ -5,16 +5,14 @@ import static io.shopstream.common.model.DeadLetterReason.MALFORMED_JSON;
 import static io.shopstream.common.model.DeadLetterReason.NOT_UTF8;
 import static io.shopstream.common.model.DeadLetterReason.TOO_LARGE;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
 import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.DeadLetterReason;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -24,8 +22,10 @@ import java.util.Base64;
  * can neither fail a job nor vanish.
  *
  * <p>Checks run in the contract's order: size (the value is not read when too large), empty or
- * null (tombstone on reference topics), UTF-8, JSON syntax, JSON object, then the format's field
- * rules.
+ * null (tombstone on reference topics), UTF-8, blank, JSON syntax, JSON object, then the format's
+ * field rules. The JSON is read as a stream of tokens straight from the bytes, with no tree and no
+ * String in between; only the fields the format reads are kept, and the format checks them once the
+ * whole object has been read.
  */
 public final class InputDecoder<T> implements Serializable {
 
@@ -57,34 +57,121 @@ public final class InputDecoder<T> implements Serializable {
                     "value is " + value.length + " bytes, at most " + maxRecordBytes + " allowed",
                     topic, partition, offset, keyText, null, null);
         }
-        String text;
-        try {
-            text = utf8Decoder().decode(ByteBuffer.wrap(value)).toString();
-        } catch (CharacterCodingException e) {
+        if (!Utf8.isWellFormed(value)) {
             return fail(
                     NOT_UTF8, "value is not valid UTF-8", topic, partition, offset, keyText, null,
                     Base64.getEncoder().encodeToString(value));
         }
-        if (text.isBlank()) {
-            return fail(EMPTY, "blank value", topic, partition, offset, keyText, text, null);
-        }
-        JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            return fail(MALFORMED_JSON, e.getOriginalMessage() + location(e), topic, partition, offset, keyText, text, null);
-        } catch (IOException e) {
-            return fail(MALFORMED_JSON, String.valueOf(e.getMessage()), topic, partition, offset, keyText, text, null);
-        }
-        if (node == null || !node.isObject()) {
-            String kind = node == null ? "nothing" : node.getNodeType().name().toLowerCase();
-            return fail(MALFORMED_JSON, "expected a JSON object, got " + kind, topic, partition, offset, keyText, text, null);
+        if (isBlank(value)) {
+            return fail(EMPTY, "blank value", topic, partition, offset, keyText, text(value), null);
         }
         try {
-            return Parsed.ok(format.read(node));
+            return Parsed.ok(format.read(readObject(value)));
         } catch (InvalidRecordException e) {
-            return fail(e.reason(), e.getMessage(), topic, partition, offset, keyText, text, null);
+            return fail(e.reason(), e.getMessage(), topic, partition, offset, keyText, text(value), null);
+        } catch (IOException e) {
+            String text = text(value);
+            return fail(MALFORMED_JSON, malformedDetail(text, e), topic, partition, offset, keyText, text, null);
         }
+    }
+
+    /** Reads the value as one JSON object and nothing after it, keeping the fields the format reads. */
+    private Fields readObject(byte[] value) throws IOException, InvalidRecordException {
+        try (JsonParser parser = startsLikeAnEncodingSignature(value)
+                ? Json.MAPPER.createParser(text(value))
+                : Json.MAPPER.createParser(value)) {
+            return readObject(parser);
+        }
+    }
+
+    private Fields readObject(JsonParser parser) throws IOException, InvalidRecordException {
+        JsonToken first = parser.nextToken();
+        Fields fields = null;
+        if (first == JsonToken.START_OBJECT) {
+            fields = new Fields(format.fields());
+            fields.readObject(parser);
+        } else {
+            Fields.skipValue(parser);
+        }
+        JsonToken trailing = parser.nextToken();
+        if (trailing != null) {
+            throw new JsonParseException(
+                    parser, "Trailing token (of type " + trailing + ") found after the JSON value",
+                    parser.currentTokenLocation());
+        }
+        if (fields == null) {
+            throw new InvalidRecordException(MALFORMED_JSON, "expected a JSON object, got " + kind(first));
+        }
+        return fields;
+    }
+
+    private static String kind(JsonToken token) {
+        if (token == null) {
+            return "nothing";
+        }
+        return switch (token) {
+            case START_ARRAY -> "array";
+            case VALUE_STRING -> "string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_NULL -> "null";
+            default -> token.name().toLowerCase();
+        };
+    }
+
+    /**
+     * Whether the byte parser would take the start of the value for a sign of its encoding: a UTF-8
+     * byte order mark (which it would skip) or a zero byte among the first four (UTF-16 or UTF-32).
+     * Such a value is read as text, as the characters it holds.
+     */
+    private static boolean startsLikeAnEncodingSignature(byte[] value) {
+        if (value.length >= 3 && value[0] == (byte) 0xEF && value[1] == (byte) 0xBB && value[2] == (byte) 0xBF) {
+            return true;
+        }
+        for (int i = 0; i < Math.min(4, value.length); i++) {
+            if (value[i] == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The detail of malformed JSON as the text parser gives it: the byte parser counts columns in
+     * bytes and words some errors differently, so on this path the text is read once more.
+     */
+    private String malformedDetail(String text, IOException fromBytes) {
+        try (JsonParser parser = Json.MAPPER.createParser(text)) {
+            readObject(parser);
+        } catch (IOException e) {
+            return detail(e);
+        } catch (InvalidRecordException e) {
+            return e.getMessage();
+        }
+        return detail(fromBytes);
+    }
+
+    private static String detail(IOException e) {
+        return e instanceof JsonProcessingException json
+                ? json.getOriginalMessage() + location(json)
+                : String.valueOf(e.getMessage());
+    }
+
+    /** {@link String#isBlank} of the UTF-8 text; decodes it only if no ASCII character decides. */
+    private static boolean isBlank(byte[] utf8) {
+        for (byte b : utf8) {
+            if (b < 0) {
+                return text(utf8).isBlank();
+            }
+            if (!Character.isWhitespace(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String text(byte[] utf8) {
+        return new String(utf8, StandardCharsets.UTF_8);
     }
 
     private static String location(JsonProcessingException e) {
@@ -106,12 +193,5 @@ public final class InputDecoder<T> implements Serializable {
                 new DeadLetter(
                         reason, detail, topic, partition, offset, key, rawValue, rawValueBase64, job,
                         System.currentTimeMillis()));
-    }
-
-    private static CharsetDecoder utf8Decoder() {
-        return StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
     }
 }

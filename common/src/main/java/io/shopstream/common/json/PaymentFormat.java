@@ -1,6 +1,5 @@
 package io.shopstream.common.json;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.shopstream.common.model.Payment;
 import io.shopstream.common.model.PaymentStatus;
 
@@ -9,13 +8,20 @@ public final class PaymentFormat implements RecordFormat<Payment> {
 
     private static final long serialVersionUID = 1L;
 
+    private static final Fields.Names FIELDS = Fields.Names.of("paymentId", "orderId", "amountCents", "status", "ts");
+
     @Override
-    public Payment read(JsonNode o) throws InvalidRecordException {
-        String paymentId = Fields.requiredId(o, "paymentId");
-        String orderId = Fields.requiredId(o, "orderId");
-        long amountCents = Fields.requiredLong(o, "amountCents", 0, Long.MAX_VALUE);
-        PaymentStatus status = Fields.requiredEnum(o, "status", PaymentStatus.class);
-        long ts = Fields.requiredTimestamp(o, "ts");
+    public Fields.Names fields() {
+        return FIELDS;
+    }
+
+    @Override
+    public Payment read(Fields o) throws InvalidRecordException {
+        String paymentId = o.requiredId("paymentId");
+        String orderId = o.requiredId("orderId");
+        long amountCents = o.requiredLong("amountCents", 0, Long.MAX_VALUE);
+        PaymentStatus status = o.requiredEnum("status", PaymentStatus.class);
+        long ts = o.requiredTimestamp("ts");
         return new Payment(paymentId, orderId, amountCents, status, ts);
     }
 }

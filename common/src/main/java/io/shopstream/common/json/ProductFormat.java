@@ -1,6 +1,5 @@
 package io.shopstream.common.json;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.shopstream.common.model.Product;
 import io.shopstream.common.model.ProductUpdate;
 
@@ -9,12 +8,19 @@ public final class ProductFormat implements RecordFormat<ProductUpdate> {
 
     private static final long serialVersionUID = 1L;
 
+    private static final Fields.Names FIELDS = Fields.Names.of("productId", "name", "category", "priceCents");
+
     @Override
-    public ProductUpdate read(JsonNode o) throws InvalidRecordException {
-        String productId = Fields.requiredId(o, "productId");
-        String name = Fields.requiredString(o, "name");
-        String category = Fields.requiredString(o, "category");
-        long priceCents = Fields.requiredLong(o, "priceCents", 0, Long.MAX_VALUE);
+    public Fields.Names fields() {
+        return FIELDS;
+    }
+
+    @Override
+    public ProductUpdate read(Fields o) throws InvalidRecordException {
+        String productId = o.requiredId("productId");
+        String name = o.requiredString("name");
+        String category = o.requiredString("category");
+        long priceCents = o.requiredLong("priceCents", 0, Long.MAX_VALUE);
         return new ProductUpdate(productId, new Product(productId, name, category, priceCents));
     }
 

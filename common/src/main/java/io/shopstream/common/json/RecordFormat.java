@@ -1,13 +1,18 @@
 package io.shopstream.common.json;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Serializable;
 
 /** Reads one record type from a JSON object, applying the contract's field rules. */
 public interface RecordFormat<T> extends Serializable {
 
-    /** Reads a record from a JSON object; throws with the contract's reason when it is not usable. */
-    T read(JsonNode object) throws InvalidRecordException;
+    /** The fields {@link #read} looks at; the decoder skips every other field of the input. */
+    Fields.Names fields();
+
+    /**
+     * Reads a record from the fields of a JSON object, checking the rules in a fixed order so that
+     * the first broken one names the reason; throws with the contract's reason when it is not usable.
+     */
+    T read(Fields fields) throws InvalidRecordException;
 
     /**
      * What a null value with the given key means: a tombstone (deletion) on a compacted reference
