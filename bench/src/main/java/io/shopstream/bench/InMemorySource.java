@@ -26,9 +26,9 @@ public final class InMemorySource {
 
     /**
      * Like {@link #of}, but with {@code pause > 0}, after that pause {@code again} (an element of
-     * the list) once more: an input that stays open that long after its data. For a reference
-     * table, where sending an entry again changes nothing, this keeps a job running until the
-     * events it holds for reference data are released: Flink drops pending processing-time timers
+     * the list) once more: an input that stays open that long after its data. With an element
+     * whose second copy writes nothing (a duplicate event), this keeps a job running until what
+     * it holds on processing-time timers is released: Flink drops pending processing-time timers
      * once every input has ended.
      */
     public static <S, T> DataGeneratorSource<T> lingering(String name, List<S> list, Mapper<S, T> map,

@@ -86,6 +86,7 @@ public final class Measurements {
     private final Map<Job, Subject> subjects = new EnumMap<>(Job.class);
     /** Per job, what its plain loop wrote: every Flink pass must write the same. */
     private final Map<Job, OutputTally.Figures> expected = new EnumMap<>(Job.class);
+    private final Map<Job, Map<String, Long>> expectedKinds = new EnumMap<>(Job.class);
 
     public Measurements(Workload workload) {
         this.workload = workload;
@@ -121,12 +122,14 @@ public final class Measurements {
         // Read around the loop, not sampled: a short pass (the smoke test's) can end within a millisecond.
         long cpuBefore = CpuSampler.processCpuNanos();
         long start = System.nanoTime();
-        OutputTally.Figures output = subjects.get(job).plainLoop().get().figures();
+        OutputTally tally = subjects.get(job).plainLoop().get();
+        OutputTally.Figures output = tally.figures();
         long nanos = System.nanoTime() - start;
         long cpuAfter = CpuSampler.processCpuNanos();
         if (output.records() == 0) {
             throw new IllegalStateException("the plain loop of " + job.id() + " produced nothing");
         }
+        expectedKinds.putIfAbsent(job, tally.kinds());
         OutputTally.Figures before = expected.putIfAbsent(job, output);
         if (before != null && !before.equals(output)) {
             throw new IllegalStateException("the plain loop of " + job.id() + " wrote " + output + ", before " + before);
@@ -320,9 +323,15 @@ public final class Measurements {
                     result.<Long>getAccumulatorResult(Tallying.RECORDS), result.<Long>getAccumulatorResult(Tallying.CHECKSUM));
             OutputTally.Figures plain = expected(job);
             if (!output.equals(plain)) {
-                throw new IllegalStateException(String.format("Flink's %s pass (p=%d, %s) wrote %s, the plain loop %s:"
-                        + " a pass that loses, duplicates or still holds outputs is not a measurement", job.id(),
-                        parallelism, backend, output, plain));
+                Map<String, Long> kinds = new java.util.TreeMap<>();
+                result.getAllAccumulatorResults().forEach((name, value) -> {
+                    if (name.startsWith(Tallying.KIND)) {
+                        kinds.put(name.substring(Tallying.KIND.length()), (Long) value);
+                    }
+                });
+                throw new IllegalStateException(String.format("Flink's %s pass (p=%d, %s) wrote %s %s, the plain loop"
+                        + " %s %s: a pass that loses, duplicates or still holds outputs is not a measurement", job.id(),
+                        parallelism, backend, output, kinds, plain, expectedKinds.get(job)));
             }
             return new Run(events(job) / seconds, cores, output);
         }
@@ -332,10 +341,12 @@ public final class Measurements {
     static final class Tallying<T> extends RichMapFunction<T, T> {
         static final String RECORDS = "output-records";
         static final String CHECKSUM = "output-checksum";
+        static final String KIND = "output-kind-";
         private final boolean late;
         private final OutputTally tally = new OutputTally();
         private transient LongCounter records;
         private transient LongCounter checksum;
+        private transient Map<Class<?>, LongCounter> kinds;
 
         /** {@code late}: the late events of a window job, which count as input accounted for. */
         Tallying(boolean late) {
@@ -346,6 +357,7 @@ public final class Measurements {
         public void open(OpenContext context) {
             records = accumulator(getRuntimeContext(), RECORDS, new LongCounter());
             checksum = accumulator(getRuntimeContext(), CHECKSUM, new LongCounter());
+            kinds = new java.util.HashMap<>();
         }
 
         @Override
@@ -361,6 +373,8 @@ public final class Measurements {
             }
             records.add(change.records());
             checksum.add(change.checksum());
+            kinds.computeIfAbsent(value.getClass(), type -> accumulator(getRuntimeContext(),
+                    KIND + (late ? "late" : type.getSimpleName()), new LongCounter())).add(1L);
             return value;
         }
     }
@@ -420,22 +434,21 @@ public final class Measurements {
     }
 
     private void flinkEnrich(StreamExecutionEnvironment env, JobConfig config) {
-        // The product input stays open for max-wait (+1 s) after its data, so that every event
-        // held for reference data is written before the job ends (see InMemorySource.lingering).
-        InMemorySource.Mapper<GeneratedRecord, Parsed<ProductUpdate>> decodeProduct =
-                decoding(new ProductFormat(), "shop.products");
-        GeneratedRecord validProduct = lastValid(workload.products, decodeProduct);
         DataStream<Parsed<ProductUpdate>> products = timed(env.fromSource(
-                InMemorySource.lingering("products", workload.products, decodeProduct, Parsed.typeInfo(ProductUpdate.class),
-                        config.get(ShopOptions.ENRICH_MAX_WAIT).plusSeconds(1), validProduct),
+                InMemorySource.of("products", workload.products, decoding(new ProductFormat(), "shop.products"),
+                        Parsed.typeInfo(ProductUpdate.class)),
                 EventTime.neverHoldsBack(), "products"));
         DataStream<Parsed<CustomerUpdate>> customers = timed(env.fromSource(
                 InMemorySource.of("customers", workload.customers, decoding(new CustomerFormat(), "shop.customers"),
                         Parsed.typeInfo(CustomerUpdate.class)),
                 EventTime.neverHoldsBack(), "customers"));
+        // The event input stays open for max-wait (+1 s) after its data, then sends its last valid
+        // event again (a duplicate: dropped, nothing written), so that every event held for
+        // reference data is written before the job ends (see InMemorySource.lingering).
+        InMemorySource.Mapper<GeneratedRecord, Parsed<Event>> decodeEvent = decoding(new EventFormat(), "shop.events");
         DataStream<Parsed<Event>> events = timed(env.fromSource(
-                InMemorySource.of("events", workload.events, decoding(new EventFormat(), "shop.events"),
-                        Parsed.typeInfo(Event.class)),
+                InMemorySource.lingering("events", workload.events, decodeEvent, Parsed.typeInfo(Event.class),
+                        config.get(ShopOptions.ENRICH_MAX_WAIT).plusSeconds(1), lastValid(workload.events, decodeEvent)),
                 EventTime.forParsed(config, Event::ts), "events"));
         EnrichJob.Outputs out = EnrichJob.defineWorkflow(config, events, products, customers);
         discard(out.enriched(), "enriched", false);

@@ -37,6 +37,8 @@ final class OutputTally implements Serializable {
 
     private long records;
     private long checksum;
+    /** Output records per kind (class name, "late" for late events): says where two passes differ. */
+    private final Map<String, Long> kinds = new java.util.TreeMap<>();
     /** category-stats: the last revision folded in per window, so that a new one replaces it. */
     private final Map<String, CategoryStats> revisions = new HashMap<>();
 
@@ -48,8 +50,14 @@ final class OutputTally implements Serializable {
     /** A pass's figures; the checksum is a wrapping sum of 64-bit hashes, so order does not matter. */
     record Figures(long records, long checksum) {}
 
+    /** Output records per kind so far. */
+    Map<String, Long> kinds() {
+        return kinds;
+    }
+
     /** Folds in one output record; returns the change it made, for a Flink accumulator. */
     Figures add(Object output) {
+        kinds.merge(output.getClass().getSimpleName(), 1L, Long::sum);
         long r0 = records;
         long c0 = checksum;
         if (output instanceof EnrichedEvent e) {
@@ -84,6 +92,7 @@ final class OutputTally implements Serializable {
      * with its revenue. Enriched events on the late topics are not what enrich's tally counts.
      */
     void addLate(EnrichedEvent e) {
+        kinds.merge("late", 1L, Long::sum);
         records += 1;
         checksum += e.amountCents() == null ? 0 : e.amountCents();
     }

@@ -239,6 +239,27 @@ class EnrichmentOperatorsTest {
         }
 
         @Test
+        void aHeadReleasedByItsProductLeavesTheNextEventItsOwnDeadline() throws Exception {
+            try (var h = harness()) {
+                h.processElement(customer("c-17", ANNA), 0);
+                h.processElement(view("e-1", "c-17", "p-1", 1), 1); // deadline MAX_WAIT
+                h.setProcessingTime(10);
+                h.processElement(view("e-2", "c-17", "p-404", 2), 2); // deadline MAX_WAIT + 10
+                h.processBroadcastElement(new ProductUpdate("p-1", PEN), 0);
+                assertThat(eventIds(h.extractOutputValues())).containsExactly("e-1");
+
+                h.setProcessingTime(MAX_WAIT); // e-1's old timer: e-2 is not due yet, and gets its own
+                assertThat(eventIds(h.extractOutputValues())).containsExactly("e-1");
+                h.setProcessingTime(MAX_WAIT + 10);
+
+                assertThat(h.extractOutputValues()).extracting(EnrichedEvent::enrichment)
+                        .containsExactly(Enrichment.COMPLETE, Enrichment.MISSING_PRODUCT);
+                assertThat(keysHoldingEvents(h)).isZero();
+                assertThat(h.numProcessingTimeTimers()).isZero();
+            }
+        }
+
+        @Test
         void tombstonesDeleteTheProductAndTheCustomer() throws Exception {
             try (var h = harness()) {
                 h.processBroadcastElement(new ProductUpdate("p-42", DUNE), 0);
@@ -256,9 +277,9 @@ class EnrichmentOperatorsTest {
         }
     }
 
-    /** Keys with a queue, or with the flag that says they have one: both go when the queue does. */
+    /** Keys with held events, or with the bounds of a queue: both go when the queue does. */
     private static long keysHoldingEvents(KeyedBroadcastOperatorTestHarness<String, ?, ?, ?> h) {
-        return keysWith(h, Enricher.HELD.getName()) + keysWith(h, Enricher.HOLDING.getName());
+        return keysWith(h, Enricher.HELD.getName()) + keysWith(h, Enricher.QUEUE.getName());
     }
 
     private static long keysWith(KeyedBroadcastOperatorTestHarness<String, ?, ?, ?> h, String state) {
