@@ -65,19 +65,14 @@ public final class CategoryStatsJob {
         return new Outputs(stats, late);
     }
 
-    /** The window stage: tumbling windows, incremental totals, revisions, late events to {@link #TOO_LATE}. */
+    /** The window stage: tumbling windows that keep their events, totals with revisions, late events to {@link #TOO_LATE}. */
     static SingleOutputStreamOperator<CategoryStats> windowTotals(
             KeyedStream<EnrichedEvent, String> byCategory, Duration size, Duration allowedLateness) {
         return byCategory
                 .window(TumblingEventTimeWindows.of(size))
                 .allowedLateness(allowedLateness)
                 .sideOutputLateData(TOO_LATE)
-                .aggregate(
-                        new CategoryTotalsAggregator(),
-                        new CategoryStatsRevisions(),
-                        CategoryTotals.TYPE,
-                        CategoryTotals.TYPE,
-                        TypeInformation.of(CategoryStats.class))
+                .process(new CategoryStatsRevisions(), TypeInformation.of(CategoryStats.class))
                 .name("Category totals per window")
                 .uid("category-windows");
     }

@@ -2,30 +2,13 @@ package io.shopstream.categorystats;
 
 import io.shopstream.common.model.EnrichedEvent;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.typeutils.SetTypeInfo;
 
 /**
- * The running totals of one category in one window: the window's accumulator. It holds counts
- * and the set of customer ids (for the exact unique count), never the events themselves.
- * Serialized by Flink as a POJO with a native set serializer, never through Kryo.
+ * The totals of one category in one window, computed from the window's events when it fires:
+ * counts and the set of customer ids (for the exact unique count).
  */
 public final class CategoryTotals {
-
-    /** Flink type information: a POJO whose customer set uses Flink's own set serializer. */
-    public static final TypeInformation<CategoryTotals> TYPE =
-            Types.POJO(
-                    CategoryTotals.class,
-                    Map.of(
-                            "views", Types.LONG,
-                            "addToCarts", Types.LONG,
-                            "orders", Types.LONG,
-                            "unitsOrdered", Types.LONG,
-                            "revenueCents", Types.LONG,
-                            "customers", new SetTypeInfo<>(Types.STRING)));
 
     public long views;
     public long addToCarts;
