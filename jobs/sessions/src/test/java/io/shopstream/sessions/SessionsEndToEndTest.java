@@ -83,7 +83,10 @@ class SessionsEndToEndTest {
                 "--kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "--kafka.group-id-prefix", prefix + "group",
                 "--kafka.transactional-id-prefix", prefix + "tx",
-                "--source.idle-timeout", "10 s", // longer than any pause in these tests, so no partition goes idle
+                // Longer than any pause in these tests, so that no partition goes idle unless a test
+                // waits for it. The warm-up's awaitConsumed took about 10 s in CI, and with 10 s here
+                // one source instance went idle just before the bulk arrived (see issue 13's note).
+                "--source.idle-timeout", "30 s",
                 "--sessions.gap", gap,
                 "-Dstate.backend.type=" + backend,
                 "-Dexecution.checkpointing.interval=200ms",
