@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
@@ -16,6 +17,8 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
 public final class InMemorySource {
 
     private static final Map<String, List<?>> DATA = new ConcurrentHashMap<>();
+    /** Elements produced so far per source, over all its parallel instances (they run in this JVM). */
+    private static final Map<String, AtomicLong> PRODUCED = new ConcurrentHashMap<>();
 
     private InMemorySource() {}
 
@@ -25,8 +28,9 @@ public final class InMemorySource {
     }
 
     /**
-     * Like {@link #of}, but with {@code pause > 0}, after that pause {@code again} (an element of
-     * the list) once more: an input that stays open that long after its data. With an element
+     * Like {@link #of}, but with {@code pause > 0}, {@code again} (an element of the list) once
+     * more, {@code pause} after every instance has produced all of its data: an input that stays
+     * open that long after its data. With an element
      * whose second copy writes nothing (a duplicate event), this keeps a job running until what
      * it holds on processing-time timers is released: Flink drops pending processing-time timers
      * once every input has ended.
@@ -40,6 +44,7 @@ public final class InMemorySource {
             stored.add(again);
         }
         DATA.put(name, stored);
+        PRODUCED.put(name, new AtomicLong());
         GeneratorFunction<Long, T> function = new GeneratorFunction<>() {
             private transient List<S> data;
 
@@ -50,9 +55,15 @@ public final class InMemorySource {
                     data = (List<S>) DATA.get(name);
                 }
                 if (index >= size) {
+                    // The other instances may still be producing their share (with back-pressure).
+                    AtomicLong produced = PRODUCED.get(name);
+                    while (produced.get() < size) {
+                        Thread.sleep(10);
+                    }
                     Thread.sleep(pauseMs);
                     return map.apply(data.get(size));
                 }
+                PRODUCED.get(name).incrementAndGet();
                 return map.apply(data.get(index.intValue()));
             }
         };

@@ -442,13 +442,13 @@ public final class Measurements {
                 InMemorySource.of("customers", workload.customers, decoding(new CustomerFormat(), "shop.customers"),
                         Parsed.typeInfo(CustomerUpdate.class)),
                 EventTime.neverHoldsBack(), "customers"));
-        // The event input stays open for max-wait (+1 s) after its data, then sends its last valid
+        // The event input stays open for max-wait (+2 s) after its data, then sends its last valid
         // event again (a duplicate: dropped, nothing written), so that every event held for
         // reference data is written before the job ends (see InMemorySource.lingering).
         InMemorySource.Mapper<GeneratedRecord, Parsed<Event>> decodeEvent = decoding(new EventFormat(), "shop.events");
         DataStream<Parsed<Event>> events = timed(env.fromSource(
                 InMemorySource.lingering("events", workload.events, decodeEvent, Parsed.typeInfo(Event.class),
-                        config.get(ShopOptions.ENRICH_MAX_WAIT).plusSeconds(1), lastValid(workload.events, decodeEvent)),
+                        config.get(ShopOptions.ENRICH_MAX_WAIT).plusSeconds(2), lastValid(workload.events, decodeEvent)),
                 EventTime.forParsed(config, Event::ts), "events"));
         EnrichJob.Outputs out = EnrichJob.defineWorkflow(config, events, products, customers);
         discard(out.enriched(), "enriched", false);
