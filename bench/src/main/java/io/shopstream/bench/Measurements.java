@@ -362,15 +362,7 @@ public final class Measurements {
 
         @Override
         public T map(T value) {
-            OutputTally.Figures change;
-            if (late) {
-                OutputTally.Figures before = tally.figures();
-                tally.addLate((EnrichedEvent) value);
-                OutputTally.Figures after = tally.figures();
-                change = new OutputTally.Figures(after.records() - before.records(), after.checksum() - before.checksum());
-            } else {
-                change = tally.add(value);
-            }
+            OutputTally.Figures change = late ? tally.addLate((EnrichedEvent) value) : tally.add(value);
             records.add(change.records());
             checksum.add(change.checksum());
             kinds.computeIfAbsent(value.getClass(), type -> accumulator(getRuntimeContext(),

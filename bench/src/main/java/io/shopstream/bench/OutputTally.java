@@ -90,11 +90,14 @@ final class OutputTally implements Serializable {
     /**
      * Folds in a late event of a window job (category-stats, sessions): an event accounted for,
      * with its revenue. Enriched events on the late topics are not what enrich's tally counts.
+     * Returns the change it made, as {@link #add} does.
      */
-    void addLate(EnrichedEvent e) {
+    Figures addLate(EnrichedEvent e) {
         kinds.merge("late", 1L, Long::sum);
+        long revenue = e.amountCents() == null ? 0 : e.amountCents();
         records += 1;
-        checksum += e.amountCents() == null ? 0 : e.amountCents();
+        checksum += revenue;
+        return new Figures(1, revenue);
     }
 
     private static long events(CategoryStats s) {
