@@ -453,6 +453,32 @@ class CategoryStatsEndToEndTest {
         assertThat(stats.stream().mapToLong(CategoryStats::orders).sum()).isEqualTo(recent.size());
     }
 
+    /**
+     * The consumer group's offsets follow the completed checkpoints also when nothing more
+     * arrives. Kafka's reader queues the commit behind a fetch that waits up to 10 s on a quiet
+     * topic; lag monitoring, a restart from {@code committed} offsets and every test that waits
+     * for its input to be consumed read these offsets. With 200 ms checkpoints, 5 s is 25 of them.
+     */
+    @Test
+    void theGroupsOffsetsFollowTheCheckpointsOnAQuietTopic() throws Exception {
+        String prefix = "commit.";
+        JobConfig config = config(prefix, 2, "hashmap");
+        String topic = config.get(ShopOptions.TOPIC_ENRICHED);
+        JobClient job = start(config, 1, null, -1, true);
+        try {
+            EnrichedInput.write(kafka, topic, List.of(
+                    List.of(event("a0", EventType.VIEW, "c-0", "books", T0)),
+                    List.of(event("a1", EventType.VIEW, "c-1", "books", T0 + 1))));
+            awaitConsumed(config); // start-up included
+            EnrichedInput.write(kafka, topic, List.of(
+                    List.of(event("b0", EventType.VIEW, "c-0", "books", T0 + 2_000)),
+                    List.of(event("b1", EventType.VIEW, "c-1", "books", T0 + 2_001))));
+            EnrichedInput.awaitConsumed(kafka, group(config), topic, Duration.ofSeconds(5));
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     /** Polls the committed output until a record matches (without stopping the job). */
     private static List<CategoryStats> awaitStats(String topic, Predicate<CategoryStats> wanted) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
