@@ -49,7 +49,10 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *       not count) is idle: it no longer holds the watermark back.
  *   <li>An idle partition that delivers again holds its old watermark for one idle timeout: after
  *       a pause upstream the backlog comes back on every partition, and the other source instances
- *       must have the time to take part again before this one moves the watermark.
+ *       must have the time to take part again before this one moves the watermark. Across
+ *       instances this holds only for an instance that comes back at or above the combined
+ *       watermark: Flink leaves out an instance whose partitions were all idle, and ignores it on
+ *       its return until its own watermark catches up (category-stats' README has the details).
  * </ul>
  */
 public final class EventTimeSource<T>
