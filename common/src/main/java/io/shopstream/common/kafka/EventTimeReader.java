@@ -13,6 +13,7 @@ import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.kafka.common.TopicPartition;
@@ -37,7 +38,10 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
         ACTIVE,
         /** Nothing to read: does not hold the watermark back. */
         IDLE,
-        /** Delivered again after being idle: holds its old watermark for one idle timeout. */
+        /**
+         * Delivered again after being idle: holds the watermark for one idle timeout, at its old
+         * one or the source's combined watermark, whichever is higher ({@link #holdAtCombined}).
+         */
         RETURNING
     }
 
@@ -79,6 +83,7 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
     }
 
     private final SourceReader<T, KafkaPartitionSplit> kafka;
+    private final SourceReaderContext context;
     private final EndOffsetProbe probe;
     private final EventTime.Timestamp<T> timestamp;
     private final Duration outOfOrderness;
@@ -104,9 +109,20 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
     private TrackingOutput tracking;
     /** What the main output says: idle exactly when every partition is ({@link #setState}). */
     private boolean readerIdle;
+    /**
+     * This instance's watermark as the operators downstream have it: the highest minimum over its
+     * non-idle partitions so far (Flink's combination never goes back), and what was last reported
+     * to the enumerator ({@link CombinedWatermark}).
+     */
+    private long effective = Long.MIN_VALUE;
+    private CombinedWatermark.Report reported;
+    /** The source's combined watermark, as the enumerator last sent it. */
+    private long combined = Long.MIN_VALUE;
 
-    EventTimeReader(SourceReader<T, KafkaPartitionSplit> kafka, EndOffsetProbe probe, EventTimeSource.Rules<T> rules) {
+    EventTimeReader(SourceReader<T, KafkaPartitionSplit> kafka, SourceReaderContext context, EndOffsetProbe probe,
+            EventTimeSource.Rules<T> rules) {
         this.kafka = kafka;
+        this.context = context;
         this.probe = probe;
         this.timestamp = rules.timestamp();
         this.outOfOrderness = rules.outOfOrderness();
@@ -152,9 +168,10 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
             case IDLE -> {
                 setState(p, State.RETURNING);
                 p.returnedAt = System.nanoTime();
-                outputOf(p).markActive(); // at its old watermark, which it holds for now
-                LOG.info("{}: delivers again after being idle; holds its watermark for {} ms", p.splitId,
-                        idleNanos / 1_000_000);
+                outputOf(p).markActive(); // at its old watermark, or the combined one (below), which it holds for now
+                holdAtCombined(p);
+                LOG.info("{}: delivers again after being idle; holds the watermark at {} for {} ms", p.splitId,
+                        p.emitted, idleNanos / 1_000_000);
             }
             case ACTIVE -> {
                 if (raised) {
@@ -198,6 +215,52 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
             } else if (p.state == State.JOINING && !p.hasData && !p.atEnd && !p.asked) {
                 ask(p, p.startingOffset);
             }
+        }
+        report();
+    }
+
+    /**
+     * Tells the enumerator this instance's watermark when it changed ({@link CombinedWatermark}),
+     * at most once per look: the enumerator combines the instances' watermarks as the operators
+     * downstream do and sends the result back to instances with idle or returning partitions.
+     */
+    private void report() {
+        long low = Long.MAX_VALUE;
+        long high = Long.MIN_VALUE;
+        boolean wants = false;
+        for (Partition p : partitions.values()) {
+            if (p.state == State.IDLE) {
+                high = Math.max(high, p.emitted);
+            } else {
+                low = Math.min(low, p.emitted);
+            }
+            wants |= p.state == State.IDLE || p.state == State.RETURNING;
+        }
+        if (low != Long.MAX_VALUE) {
+            effective = Math.max(effective, low);
+        }
+        boolean idle = !partitions.isEmpty() && low == Long.MAX_VALUE;
+        CombinedWatermark.Report now = new CombinedWatermark.Report(idle ? Math.max(effective, high) : effective, idle, wants);
+        if (!now.equals(reported)) {
+            reported = now;
+            context.sendSourceEventToCoordinator(now);
+        }
+    }
+
+    /**
+     * A partition back from idle holds the watermark at its old one or at the source's combined
+     * watermark, whichever is higher. Its old one alone would hold nothing when the whole instance
+     * had been idle: the operators downstream left the instance out, the other instances moved the
+     * watermark on, and Flink ignores an instance that comes back below it until its own watermark
+     * catches up. Held at the combined watermark it takes part again at once, so the other
+     * instances cannot move past the backlog it is about to deliver. The combined watermark is
+     * never above what downstream has (the minimum over all active instances, or the maximum when
+     * all were idle), so this makes nothing late that was not late already.
+     */
+    private void holdAtCombined(Partition p) {
+        if (p.state == State.RETURNING && combined > p.emitted) {
+            p.emitted = combined;
+            outputOf(p).emitWatermark(new Watermark(combined));
         }
     }
 
@@ -371,7 +434,14 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
 
     @Override
     public void handleSourceEvents(SourceEvent sourceEvent) {
-        if (sourceEvent instanceof StartTogetherEnumerator.StartReading) {
+        if (sourceEvent instanceof CombinedWatermark.Combined c) {
+            if (c.watermark() > combined) {
+                combined = c.watermark();
+                for (Partition p : partitions.values()) {
+                    holdAtCombined(p);
+                }
+            }
+        } else if (sourceEvent instanceof StartTogetherEnumerator.StartReading) {
             if (!started) {
                 started = true;
                 LOG.info("Every reader of the source has registered: reading {}", partitions.keySet());

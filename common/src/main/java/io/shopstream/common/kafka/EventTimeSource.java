@@ -47,12 +47,12 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  *   <li>A partition that has delivered and then gets nothing for {@code source.idle-timeout}
  *       (time the task was back-pressured, or the partition paused by watermark alignment, does
  *       not count) is idle: it no longer holds the watermark back.
- *   <li>An idle partition that delivers again holds its old watermark for one idle timeout: after
- *       a pause upstream the backlog comes back on every partition, and the other source instances
- *       must have the time to take part again before this one moves the watermark. Across
- *       instances this holds only for an instance that comes back at or above the combined
- *       watermark: Flink leaves out an instance whose partitions were all idle, and ignores it on
- *       its return until its own watermark catches up (category-stats' README has the details).
+ *   <li>An idle partition that delivers again holds the watermark for one idle timeout, at its old
+ *       one or at the source's combined watermark ({@link CombinedWatermark}), whichever is
+ *       higher: after a pause upstream the backlog comes back on every partition, and the other
+ *       source instances must have the time to take part again before this one moves the
+ *       watermark. The combined watermark matters when the whole instance had been idle: Flink
+ *       left it out downstream and ignores it on its return until its watermark catches up.
  * </ul>
  */
 public final class EventTimeSource<T>
@@ -90,7 +90,7 @@ public final class EventTimeSource<T>
         probe.put("client.id", consumerProperties.getProperty("client.id.prefix", "shopstream") + "-probe-"
                 + context.getIndexOfSubtask());
         probe.remove("client.id.prefix");
-        return new EventTimeReader<>(kafka.createReader(context), new EndOffsetProbe(probe), rules);
+        return new EventTimeReader<>(kafka.createReader(context), context, new EndOffsetProbe(probe), rules);
     }
 
     @Override

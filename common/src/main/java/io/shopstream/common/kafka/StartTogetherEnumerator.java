@@ -14,7 +14,8 @@ import org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit;
  * start, after a restore), it tells them all to start reading ({@link StartReading}). Until then a
  * reader of {@link EventTimeSource} keeps its partitions paused, so that a source instance that
  * was deployed first cannot read its share of a backlog before the others have begun, which no
- * watermark alignment could undo afterwards.
+ * watermark alignment could undo afterwards. It also keeps the source's {@link CombinedWatermark}
+ * from the readers' reports.
  */
 final class StartTogetherEnumerator implements SplitEnumerator<KafkaPartitionSplit, KafkaSourceEnumState> {
 
@@ -25,6 +26,7 @@ final class StartTogetherEnumerator implements SplitEnumerator<KafkaPartitionSpl
 
     private final SplitEnumerator<KafkaPartitionSplit, KafkaSourceEnumState> kafka;
     private final SplitEnumeratorContext<KafkaPartitionSplit> context;
+    private final CombinedWatermark combined = new CombinedWatermark();
 
     StartTogetherEnumerator(SplitEnumerator<KafkaPartitionSplit, KafkaSourceEnumState> kafka,
             SplitEnumeratorContext<KafkaPartitionSplit> context) {
@@ -35,6 +37,7 @@ final class StartTogetherEnumerator implements SplitEnumerator<KafkaPartitionSpl
     @Override
     public void addReader(int subtaskId) {
         kafka.addReader(subtaskId);
+        combined.readerStarted(subtaskId);
         if (context.registeredReaders().keySet().containsAll(
                 IntStream.range(0, context.currentParallelism()).boxed().toList())) {
             // Every reader: also those that registered before (a reader restarted alone hears it again, harmlessly).
@@ -76,7 +79,16 @@ final class StartTogetherEnumerator implements SplitEnumerator<KafkaPartitionSpl
 
     @Override
     public void handleSourceEvent(int subtaskId, SourceEvent sourceEvent) {
-        kafka.handleSourceEvent(subtaskId, sourceEvent);
+        if (sourceEvent instanceof CombinedWatermark.Report report) {
+            for (int reader : combined.onReport(subtaskId, report, context.currentParallelism())) {
+                // A reader that failed is unregistered until it is back (and reports again).
+                if (context.registeredReaders().containsKey(reader)) {
+                    context.sendEventToSourceReader(reader, new CombinedWatermark.Combined(combined.value()));
+                }
+            }
+        } else {
+            kafka.handleSourceEvent(subtaskId, sourceEvent);
+        }
     }
 
     @Override
