@@ -77,9 +77,15 @@ public final class BenchMain {
         for (Job job : o.jobs()) {
             charts.add(chart(results, job, o.maxParallelism(), o.out()));
         }
-        // Written by the local-cluster measurement; read now so that a fresh one is included.
-        Path clusterFile = o.out().resolve("cluster.md");
-        String cluster = Files.exists(clusterFile) ? Files.readString(clusterFile) : null;
+        // Written by the local-cluster measurements (recovery, then the backlog ceiling); read now so
+        // that fresh ones are included.
+        String cluster = null;
+        for (String name : List.of("cluster.md", "cluster-ceiling.md")) {
+            Path file = o.out().resolve(name);
+            if (Files.exists(file)) {
+                cluster = (cluster == null ? "" : cluster + "\n") + Files.readString(file);
+            }
+        }
         Path report = o.out().resolve("report.md");
         Files.writeString(report, Report.markdown(o, results, charts, topicRate, cluster));
         System.out.println("Report: " + report.toAbsolutePath());

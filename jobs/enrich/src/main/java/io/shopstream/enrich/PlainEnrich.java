@@ -182,8 +182,21 @@ public final class PlainEnrich {
     public static void main(String[] args) {
         JobConfig config = JobConfig.fromArgs("enrich-plain", args);
         config.print(System.out);
-        Properties props = ProducerSettings.idempotent(config.get(ShopOptions.BOOTSTRAP_SERVERS), "shopstream-enrich-plain");
         long start = System.nanoTime();
+        PlainEnrich loop = toKafka(config);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("read %d = reference updates %d + enriched %d + dead-lettered %d + duplicates %d,"
+                        + " in %.1f s (%.0f records/s)%n",
+                loop.recordsRead(), loop.referenceUpdatesApplied(), loop.enrichedCount(), loop.deadLetteredCount(), loop.duplicatesDropped(),
+                seconds, loop.recordsRead() / seconds);
+    }
+
+    /**
+     * One Kafka-to-Kafka pass of the loop ({@link #main} without the printing; the cluster
+     * measurement times it): returns after the producer's close, which waits for every send.
+     */
+    public static PlainEnrich toKafka(JobConfig config) {
+        Properties props = ProducerSettings.idempotent(config.get(ShopOptions.BOOTSTRAP_SERVERS), "shopstream-enrich-plain");
         PlainEnrich loop = new PlainEnrich(config);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             String enrichedTopic = config.get(ShopOptions.TOPIC_ENRICHED);
@@ -200,11 +213,7 @@ public final class PlainEnrich {
                 }
             });
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("read %d = reference updates %d + enriched %d + dead-lettered %d + duplicates %d,"
-                        + " in %.1f s (%.0f records/s)%n",
-                loop.recordsRead(), loop.referenceUpdatesApplied(), loop.enrichedCount(), loop.deadLetteredCount(), loop.duplicatesDropped(),
-                seconds, loop.recordsRead() / seconds);
+        return loop;
     }
 
     private static byte[] utf8(String s) {

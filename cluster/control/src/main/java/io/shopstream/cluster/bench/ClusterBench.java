@@ -3,10 +3,12 @@ package io.shopstream.cluster.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shopstream.cluster.ClusterCli;
 import io.shopstream.cluster.LocalCluster;
+import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.json.Json;
 import io.shopstream.common.kafka.ProducerSettings;
 import io.shopstream.common.kafka.TopicReader;
+import io.shopstream.enrich.PlainEnrich;
 import io.shopstream.generator.GeneratedRecord;
 import io.shopstream.generator.GeneratorSettings;
 import io.shopstream.generator.ShopGenerator;
@@ -37,6 +39,8 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.util.TimeUtils;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -72,18 +76,28 @@ public final class ClusterBench {
             System.exit(2);
             return;
         }
-        Run run = run(options);
-        if (!run.check().exact()) {
+        OutputCheck check = options.ceiling() ? ceiling(options).check() : run(options).check();
+        if (!check.exact()) {
             System.exit(1);
         }
     }
 
-    /** Runs the whole measurement on a fresh cluster in {@code options.home()}; always stops it. */
+    /** Runs the recovery measurement on a fresh cluster in {@code options.home()}; always stops it. */
     static Run run(Options options) throws Exception {
-        return new ClusterBench().measure(options);
+        return (Run) new ClusterBench().measure(options);
     }
 
-    private Run measure(Options o) throws Exception {
+    /** Runs the backlog-ceiling measurement ({@code --scenario ceiling}); always stops the cluster. */
+    static Ceiling ceiling(Options options) throws Exception {
+        return (Ceiling) new ClusterBench().measure(options);
+    }
+
+    /** What a scenario found; every scenario ends with the comparison against PlainEnrich. */
+    sealed interface Outcome permits Run, Ceiling {
+        OutputCheck check();
+    }
+
+    private Outcome measure(Options o) throws Exception {
         Path repo = LocalCluster.findRepo();
         Duration minPause = minPause(repo, o.checkpointInterval());
         // The data first: a bad setting fails before any process starts.
@@ -145,6 +159,9 @@ public final class ClusterBench {
                     throw new IllegalStateException("The output reader did not get the enriched topic's partitions within 60 s");
                 }
 
+                if (o.ceiling()) {
+                    return catchUp(cluster, jobId, producer, data, timeline, stopWatching, watcher, progress, o, minPause);
+                }
                 phase("steady", String.format("%,d events at %,.0f/s", o.events(), o.rate()));
                 progress.scheduleAtFixedRate(new Progress(timeline), 2, 2, TimeUnit.SECONDS);
                 AtomicReference<Exception> feedFailure = new AtomicReference<>();
@@ -190,6 +207,58 @@ public final class ClusterBench {
             phase("teardown", "stopping every process of the cluster");
             cluster.stopAll();
         }
+    }
+
+    /**
+     * The ceiling: one producer sends every event as fast as it can (far faster than enrich reads),
+     * so enrich catches up a backlog; throughput is events over the time from the first send to
+     * the last enriched record visible. Then PlainEnrich runs the same backlog Kafka to Kafka into
+     * topics of its own, timed the same way from its start.
+     */
+    private Ceiling catchUp(LocalCluster cluster, String jobId, KafkaProducer<byte[], byte[]> producer, Data data,
+            Timeline timeline, AtomicBoolean stopWatching, Thread watcher, ScheduledExecutorService progress, Options o,
+            Duration minPause) throws Exception {
+        phase("backlog", String.format("%,d events as fast as one producer sends them", o.events()));
+        progress.scheduleAtFixedRate(new Progress(timeline), 2, 2, TimeUnit.SECONDS);
+        AtomicReference<Exception> feedFailure = new AtomicReference<>();
+        feed(producer, data, Double.POSITIVE_INFINITY, timeline, feedFailure);
+        if (feedFailure.get() != null) {
+            throw new IllegalStateException("Sending events failed", feedFailure.get());
+        }
+        double sentS = (System.nanoTime() - timeline.firstSent()) / 1e9;
+        OUT.printf("  all %,d events sent in %.1f s (%,.0f/s)%n", timeline.sent(), sentS, timeline.sent() / sentS);
+        LocalCluster.await("every event visible in the output", Duration.ofSeconds(240 + o.events() / 2_000),
+                () -> timeline.visible() >= timeline.size());
+        // A few more checkpoints: a duplicate committed late would show up now.
+        Thread.sleep(Math.max(3000, 3 * (o.checkpointInterval().toMillis() + minPause.toMillis())));
+        stopWatching.set(true);
+        watcher.join(30_000);
+        progress.shutdownNow();
+        CheckpointStats checkpoints = checkpointStats(cluster, jobId);
+
+        phase("plain", "PlainEnrich over the same topics, Kafka to Kafka, into " + Ceiling.PLAIN_PREFIX + "* topics");
+        try (Admin admin = cluster.kafkaAdmin()) {
+            admin.createTopics(List.of(
+                    new NewTopic(Ceiling.PLAIN_PREFIX + ShopOptions.TOPIC_ENRICHED.defaultValue(), 4, (short) 1),
+                    new NewTopic(Ceiling.PLAIN_PREFIX + ShopOptions.TOPIC_DLQ.defaultValue(), 4, (short) 1)))
+                    .all().get(60, TimeUnit.SECONDS);
+        }
+        JobConfig plainConfig = JobConfig.fromArgs("enrich-plain",
+                "--kafka.bootstrap-servers", cluster.bootstrapServers(),
+                "--" + ShopOptions.TOPIC_ENRICHED.key(), Ceiling.PLAIN_PREFIX + ShopOptions.TOPIC_ENRICHED.defaultValue(),
+                "--" + ShopOptions.TOPIC_DLQ.key(), Ceiling.PLAIN_PREFIX + ShopOptions.TOPIC_DLQ.defaultValue());
+        long plainStart = System.nanoTime();
+        PlainEnrich plain = PlainEnrich.toKafka(plainConfig);
+        double plainS = (System.nanoTime() - plainStart) / 1e9;
+        OUT.printf("  PlainEnrich: %,d enriched in %.1f s%n", plain.enrichedCount(), plainS);
+
+        phase("verify", "enrich's output against PlainEnrich over the same topics");
+        OutputCheck check = OutputCheck.of(cluster.bootstrapServers());
+        Ceiling ceiling = new Ceiling(o, minPause, machine(), jobId, timeline.window(Long.MAX_VALUE), sentS,
+                plain.enrichedCount(), plainS, checkpoints, check);
+        Ceiling.write(ceiling);
+        ceiling.printSummary(OUT);
+        return ceiling;
     }
 
     private void phase(String name, String what) {
@@ -462,20 +531,26 @@ public final class ClusterBench {
     }
 
     /** The command's options; {@link #parse} fails on anything it does not know, before any work. */
-    record Options(int events, double rate, Duration checkpointInterval, int parallelism, Path out, Path home) {
+    record Options(boolean ceiling, int events, double rate, Duration checkpointInterval, int parallelism, Path out,
+            Path home) {
 
         static final String USAGE = """
-                Usage: bin/shopstream-bench cluster [--events N] [--rate R] [--checkpoint-interval D] [--parallelism P]
-                                                    [--out DIR] [--home DIR]
+                Usage: bin/shopstream-bench cluster [--scenario recovery|ceiling] [--events N] [--rate R]
+                                                    [--checkpoint-interval D] [--parallelism P] [--out DIR] [--home DIR]
+                  --scenario S               recovery (default): events at --rate, a TaskManager killed mid-feed,
+                                             writes cluster.md and recovery-timeline.png; ceiling: every event sent
+                                             at once, enrich catches up the backlog, then PlainEnrich does the same
+                                             Kafka to Kafka; writes cluster-ceiling.md
                   --events N                 events to feed (default 120000)
-                  --rate R                   events per second offered to Kafka (default 2000)
+                  --rate R                   events per second offered to Kafka (default 2000; recovery only)
                   --checkpoint-interval D    enrich's checkpoint interval, e.g. 1s, 500ms, 10 s (default 1s)
                   --parallelism P            enrich's parallelism, 1 to 4: the slots left after one of the three
                                              TaskManagers (2 slots each) is killed (default 2)
                   --out DIR                  where cluster.md and recovery-timeline.png go (default run/bench)
                   --home DIR                 the cluster's folder, emptied first (default run/bench-cluster)""";
 
-        private static final List<String> KEYS = List.of("events", "rate", "checkpoint-interval", "parallelism", "out", "home");
+        private static final List<String> KEYS =
+                List.of("scenario", "events", "rate", "checkpoint-interval", "parallelism", "out", "home");
 
         static Options parse(String... args) {
             Map<String, String> map = new LinkedHashMap<>();
@@ -491,20 +566,32 @@ public final class ClusterBench {
                 map.put(key, args[++i]);
             }
             Path repo = LocalCluster.findRepo();
+            String scenario = map.getOrDefault("scenario", "recovery");
+            if (!scenario.equals("recovery") && !scenario.equals("ceiling")) {
+                throw new IllegalArgumentException("--scenario must be recovery or ceiling, got " + scenario);
+            }
+            boolean ceiling = scenario.equals("ceiling");
+            if (ceiling && map.containsKey("rate")) {
+                throw new IllegalArgumentException("--rate applies to --scenario recovery; the ceiling sends as fast as it can");
+            }
             int events = whole(map, "events", "120000", 1, Integer.MAX_VALUE);
             double rate = number(map, "rate", "2000");
             Duration interval = duration(map, "checkpoint-interval", "1s");
             int parallelism = whole(map, "parallelism", "2", 1, (TASK_MANAGERS - 1) * SLOTS_PER_TASK_MANAGER);
-            return new Options(events, rate, interval, parallelism,
+            return new Options(ceiling, events, rate, interval, parallelism,
                     map.containsKey("out") ? Path.of(map.get("out")) : repo.resolve("run/bench"),
                     map.containsKey("home") ? Path.of(map.get("home")) : repo.resolve("run/bench-cluster"));
         }
 
         /** The command line that reproduces this run. */
         String commandLine() {
+            String interval = TimeUtils.formatWithHighestUnit(checkpointInterval).replace(" ", "");
+            if (ceiling) {
+                return String.format("bin/shopstream-bench cluster --scenario ceiling --events %d --checkpoint-interval %s"
+                        + " --parallelism %d", events, interval, parallelism);
+            }
             return String.format("bin/shopstream-bench cluster --events %d --rate %s --checkpoint-interval %s --parallelism %d",
-                    events, rate == Math.rint(rate) ? String.valueOf((long) rate) : String.valueOf(rate),
-                    TimeUtils.formatWithHighestUnit(checkpointInterval).replace(" ", ""), parallelism);
+                    events, rate == Math.rint(rate) ? String.valueOf((long) rate) : String.valueOf(rate), interval, parallelism);
         }
 
         private static int whole(Map<String, String> map, String key, String fallback, int min, int max) {

@@ -28,6 +28,16 @@ record OutputCheck(int expected, int actual, int missing, int unexpected, boolea
         return missing == 0 && unexpected == 0 && orderKept && deadLettersEqual;
     }
 
+    /** The outcome, in one line. */
+    String summary() {
+        return (exact() ? "passed" : "FAILED") + String.format(
+                " (expected %,d enriched records, found %,d: %,d missing, %,d unexpected; per-customer order %s;"
+                        + " dead letters %,d expected, %,d found, %s)",
+                expected, actual, missing, unexpected, orderKept ? "kept" : "BROKEN",
+                expectedDeadLetters, actualDeadLetters, deadLettersEqual ? "equal" : "DIFFERENT")
+                + (examples.isEmpty() ? "" : "; e.g. " + examples);
+    }
+
     static OutputCheck of(String bootstrapServers) {
         JobConfig config = JobConfig.fromArgs("cluster-bench", "--kafka.bootstrap-servers", bootstrapServers);
         PlainEnrich.Collected expected = new PlainEnrich.Collected();

@@ -12,7 +12,8 @@ import java.time.Duration;
  * they say otherwise.
  */
 record Run(Options options, Duration minPause, String machine, String jobId, int referenceRecords,
-        Recovery recovery, CheckpointStats checkpoints, Timeline timeline, OutputCheck check) {
+        Recovery recovery, CheckpointStats checkpoints, Timeline timeline, OutputCheck check)
+        implements ClusterBench.Outcome {
 
     static final double RUNNING_TARGET_S = 10;
     static final double CAUGHT_UP_TARGET_S = 30;
@@ -87,12 +88,7 @@ record Run(Options options, Duration minPause, String machine, String jobId, int
 
     /** The outcome of the comparison with PlainEnrich, in one line. */
     String checkResult() {
-        return (check.exact() ? "passed" : "FAILED") + String.format(
-                " (expected %,d enriched records, found %,d: %,d missing, %,d unexpected; per-customer order %s;"
-                        + " dead letters %,d expected, %,d found, %s)",
-                check.expected(), check.actual(), check.missing(), check.unexpected(), check.orderKept() ? "kept" : "BROKEN",
-                check.expectedDeadLetters(), check.actualDeadLetters(), check.deadLettersEqual() ? "equal" : "DIFFERENT")
-                + (check.examples().isEmpty() ? "" : "; e.g. " + check.examples());
+        return check.summary();
     }
 
     void printSummary(PrintStream out) {

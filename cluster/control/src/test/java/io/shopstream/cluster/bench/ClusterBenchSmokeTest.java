@@ -53,7 +53,7 @@ class ClusterBenchSmokeTest {
     void unknownOptionsAndBadValuesFailBeforeAnyWork() {
         assertThatThrownBy(() -> ClusterBench.Options.parse("--event", "3000"))
                 .hasMessageContaining("Unknown option --event")
-                .hasMessageContaining("valid options: --events, --rate, --checkpoint-interval, --parallelism, --out, --home");
+                .hasMessageContaining("valid options: --scenario, --events, --rate, --checkpoint-interval, --parallelism, --out, --home");
         assertThatThrownBy(() -> ClusterBench.Options.parse("--events"))
                 .hasMessageContaining("--events needs a value");
         assertThatThrownBy(() -> ClusterBench.Options.parse("--rate", "-5"))
@@ -63,5 +63,11 @@ class ClusterBenchSmokeTest {
         assertThatThrownBy(() -> ClusterBench.Options.parse("--parallelism", "5"))
                 .hasMessageContaining("--parallelism must be a whole number from 1 to 4, got 5");
         assertThat(ClusterBench.Options.parse("--checkpoint-interval", "500 ms").checkpointInterval().toMillis()).isEqualTo(500);
+        assertThatThrownBy(() -> ClusterBench.Options.parse("--scenario", "sideways"))
+                .hasMessageContaining("--scenario must be recovery or ceiling, got sideways");
+        assertThatThrownBy(() -> ClusterBench.Options.parse("--scenario", "ceiling", "--rate", "5000"))
+                .hasMessageContaining("--rate applies to --scenario recovery");
+        assertThat(ClusterBench.Options.parse("--scenario", "ceiling").ceiling()).isTrue();
+        assertThat(ClusterBench.Options.parse().ceiling()).isFalse();
     }
 }
