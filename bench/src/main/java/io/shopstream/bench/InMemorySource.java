@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
@@ -19,28 +20,39 @@ public final class InMemorySource {
     private static final Map<String, List<?>> DATA = new ConcurrentHashMap<>();
     /** Elements produced so far per source, over all its parallel instances (they run in this JVM). */
     private static final Map<String, AtomicLong> PRODUCED = new ConcurrentHashMap<>();
+    /** What a lingering source waits for after its data ({@link #lingering}). */
+    private static final Map<String, BooleanSupplier> UNTIL = new ConcurrentHashMap<>();
 
     private InMemorySource() {}
 
     /** A bounded source emitting {@code map(list[i])} for every index i. */
     public static <S, T> DataGeneratorSource<T> of(String name, List<S> list, Mapper<S, T> map, TypeInformation<T> type) {
-        return lingering(name, list, map, type, Duration.ZERO, null);
+        return source(name, list, map, type, null, Duration.ZERO);
     }
 
     /**
-     * Like {@link #of}, but with {@code pause > 0}, {@code again} (an element of the list) once
-     * more, {@code pause} after every instance has produced all of its data: an input that stays
-     * open that long after its data. With an element
-     * whose second copy writes nothing (a duplicate event), this keeps a job running until what
-     * it holds on processing-time timers is released: Flink drops pending processing-time timers
-     * once every input has ended.
+     * Like {@link #of}, but once every instance has produced all of its data, the input stays open
+     * until {@code until} holds (at most {@code limit}), then emits {@code again} (an element of the
+     * list) once more. With a condition such as "every output has been written" and an element
+     * whose second copy writes nothing (a duplicate event), this keeps a job running until what it
+     * holds on processing-time timers is released: Flink drops pending processing-time timers once
+     * every input has ended. A wait of a fixed time after the data was produced was not enough: at
+     * parallelism 2 with RocksDB the job processed the last events more than that after they were
+     * produced, and the events it then held were never written.
      */
     public static <S, T> DataGeneratorSource<T> lingering(String name, List<S> list, Mapper<S, T> map,
-            TypeInformation<T> type, Duration pause, S again) {
+            TypeInformation<T> type, S again, BooleanSupplier until, Duration limit) {
+        UNTIL.put(name, until);
+        return source(name, list, map, type, again, limit);
+    }
+
+    private static <S, T> DataGeneratorSource<T> source(String name, List<S> list, Mapper<S, T> map,
+            TypeInformation<T> type, S again, Duration limit) {
         int size = list.size();
-        long pauseMs = pause.toMillis();
+        boolean lingers = again != null;
+        long limitMs = limit.toMillis();
         List<S> stored = new java.util.ArrayList<>(list);
-        if (pauseMs > 0) {
+        if (lingers) {
             stored.add(again);
         }
         DATA.put(name, stored);
@@ -60,14 +72,18 @@ public final class InMemorySource {
                     while (produced.get() < size) {
                         Thread.sleep(10);
                     }
-                    Thread.sleep(pauseMs);
+                    long deadline = System.currentTimeMillis() + limitMs;
+                    BooleanSupplier until = UNTIL.get(name);
+                    while (!until.getAsBoolean() && System.currentTimeMillis() < deadline) {
+                        Thread.sleep(10);
+                    }
                     return map.apply(data.get(size));
                 }
                 PRODUCED.get(name).incrementAndGet();
                 return map.apply(data.get(index.intValue()));
             }
         };
-        long count = pauseMs > 0 ? size + 1 : size;
+        long count = lingers ? size + 1 : size;
         return new DataGeneratorSource<>(function, count, RateLimiterStrategy.noOp(), type);
     }
 

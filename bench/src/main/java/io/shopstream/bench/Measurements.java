@@ -31,10 +31,12 @@ import io.shopstream.payments.PlainPayments;
 import io.shopstream.sessions.PlainSessions;
 import io.shopstream.sessions.SessionsJob;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -307,6 +309,7 @@ public final class Measurements {
         conf.setString("restart-strategy.type", "none"); // a failure must end the run, not loop in restarts
         conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(parallelism));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        Tallying.WRITTEN.set(0);
         subjects.get(job).flinkGraph().accept(env, config);
         try (CpuSampler cpu = CpuSampler.start()) {
             long started = System.currentTimeMillis();
@@ -342,6 +345,8 @@ public final class Measurements {
         static final String RECORDS = "output-records";
         static final String CHECKSUM = "output-checksum";
         static final String KIND = "output-kind-";
+        /** Output records of the running pass so far, over all subtasks (they run in this JVM); reset per pass. */
+        static final AtomicLong WRITTEN = new AtomicLong();
         private final boolean late;
         private final OutputTally tally = new OutputTally();
         private transient LongCounter records;
@@ -364,6 +369,7 @@ public final class Measurements {
         public T map(T value) {
             OutputTally.Figures change = late ? tally.addLate((EnrichedEvent) value) : tally.add(value);
             records.add(change.records());
+            WRITTEN.addAndGet(change.records());
             checksum.add(change.checksum());
             kinds.computeIfAbsent(value.getClass(), type -> accumulator(getRuntimeContext(),
                     KIND + (late ? "late" : type.getSimpleName()), new LongCounter())).add(1L);
@@ -434,13 +440,16 @@ public final class Measurements {
                 InMemorySource.of("customers", workload.customers, decoding(new CustomerFormat(), "shop.customers"),
                         Parsed.typeInfo(CustomerUpdate.class)),
                 EventTime.neverHoldsBack(), "customers"));
-        // The event input stays open for max-wait (+2 s) after its data, then sends its last valid
-        // event again (a duplicate: dropped, nothing written), so that every event held for
-        // reference data is written before the job ends (see InMemorySource.lingering).
+        // The event input stays open after its data until the pass has written as many outputs as
+        // the plain loop (every event held for reference data released), at most a minute, then
+        // sends its last valid event again (a duplicate: dropped, nothing written); see
+        // InMemorySource.lingering. A pass that lost outputs ends after the minute and fails its tally.
         InMemorySource.Mapper<GeneratedRecord, Parsed<Event>> decodeEvent = decoding(new EventFormat(), "shop.events");
+        long outputs = expected(Job.ENRICH).records();
         DataStream<Parsed<Event>> events = timed(env.fromSource(
                 InMemorySource.lingering("events", workload.events, decodeEvent, Parsed.typeInfo(Event.class),
-                        config.get(ShopOptions.ENRICH_MAX_WAIT).plusSeconds(2), lastValid(workload.events, decodeEvent)),
+                        lastValid(workload.events, decodeEvent), () -> Tallying.WRITTEN.get() >= outputs,
+                        Duration.ofMinutes(1)),
                 EventTime.forParsed(config, Event::ts), "events"));
         EnrichJob.Outputs out = EnrichJob.defineWorkflow(config, events, products, customers);
         discard(out.enriched(), "enriched", false);
