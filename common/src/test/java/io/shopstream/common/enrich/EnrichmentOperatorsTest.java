@@ -26,6 +26,8 @@ class EnrichmentOperatorsTest {
 
     private static final long MAX_WAIT = 30_000;
     private static final long HORIZON = 600_000;
+    /** Expiry times are rounded up to multiples of this (DuplicateFilter). */
+    private static final long BUCKET = HORIZON / 60;
     private static final Product DUNE = new Product("p-42", "Dune", "books", 1999);
     private static final Product PEN = new Product("p-1", "Pen", "office", 100);
     private static final Customer ANNA = new Customer("c-17", "DE", "gold");
@@ -74,18 +76,25 @@ class EnrichmentOperatorsTest {
         }
 
         @Test
-        void forgetsIdsOnceTheWatermarkPassesTheHorizon() throws Exception {
+        void forgetsIdsOnceTheWatermarkPassesTheHorizonRoundedUpToItsBucket() throws Exception {
             try (var h = known()) {
                 h.processElement(view("e-1", "c-1", "p", 1_000), 1_000);
-                h.processElement(view("e-2", "c-1", "p", 2_000), 2_000);
+                h.processElement(view("e-2", "c-1", "p", 2_000), 2_000); // the same bucket: no second timer
+                h.processElement(view("e-3", "c-1", "p", 1_000 + BUCKET), 0);
                 assertThat(keysWith(h, DuplicateFilter.FIRST_SEEN.getName())).isEqualTo(1);
                 assertThat(keysWith(h, DuplicateFilter.IDS_BY_EXPIRY.getName())).isEqualTo(1);
                 assertThat(h.numEventTimeTimers()).isEqualTo(2);
 
-                h.watermark(1_000 + HORIZON);
-                assertThat(h.numEventTimeTimers()).isEqualTo(1);
                 h.watermark(2_000 + HORIZON);
+                assertThat(h.numEventTimeTimers()).as("not before the bucket ends").isEqualTo(2);
+                h.watermark(HORIZON + BUCKET);
+                assertThat(h.numEventTimeTimers()).isEqualTo(1);
+                h.processElement(view("e-2", "c-1", "p", 2_000 + HORIZON), 0); // forgotten: a new event
+                h.watermark(HORIZON + 2 * BUCKET);
 
+                assertThat(ids(h.extractOutputValues())).containsExactly("e-1@c-1@1000", "e-2@c-1@2000",
+                        "e-3@c-1@" + (1_000 + BUCKET), "e-2@c-1@" + (2_000 + HORIZON));
+                h.watermark(2_000 + 2 * HORIZON + BUCKET);
                 assertThat(keysWith(h, DuplicateFilter.FIRST_SEEN.getName())).isZero();
                 assertThat(keysWith(h, DuplicateFilter.IDS_BY_EXPIRY.getName())).isZero();
                 assertThat(h.numEventTimeTimers()).isZero();
@@ -98,11 +107,11 @@ class EnrichmentOperatorsTest {
                 h.processElement(view("e-1", "c-1", "p", 1_000), 1_000);
                 // Past the first one's horizon before the watermark got there: accepted again.
                 h.processElement(view("e-1", "c-1", "p", 1_000 + HORIZON), 1_000 + HORIZON);
-                h.watermark(1_000 + HORIZON); // the first acceptance's timer
+                h.watermark(HORIZON + BUCKET); // the first acceptance's timer
                 h.processElement(view("e-1", "c-1", "p", 1_000 + HORIZON + 5), 1_000 + HORIZON + 5); // a retry
 
                 assertThat(ids(h.extractOutputValues())).containsExactly("e-1@c-1@1000", "e-1@c-1@" + (1_000 + HORIZON));
-                h.watermark(1_000 + 2 * HORIZON);
+                h.watermark(2 * HORIZON + BUCKET);
                 assertThat(keysWith(h, DuplicateFilter.FIRST_SEEN.getName())).isZero();
                 assertThat(h.numEventTimeTimers()).isZero();
             }
