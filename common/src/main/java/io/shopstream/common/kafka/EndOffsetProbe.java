@@ -107,10 +107,17 @@ final class EndOffsetProbe implements AutoCloseable {
             }
         } finally {
             if (consumer != null) {
+                // Closed without the interrupt that stopped the probe: Kafka's consumer logs an ERROR
+                // ("Failed to close fetcher") when interrupted while closing, on every cancelled task.
+                boolean interrupted = Thread.interrupted();
                 try {
                     consumer.close(Duration.ofSeconds(5));
                 } catch (RuntimeException e) {
                     LOG.debug("Closing the end-offset probe's consumer", e);
+                } finally {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             }
         }
