@@ -2,7 +2,13 @@ package io.shopstream.common.kafka;
 
 import io.shopstream.common.json.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetIdentifier;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacetProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -11,7 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * producer (write time): event time lives in the JSON, and stamping records with event time would
  * let one far-future event make the broker reject a whole transaction.
  */
-final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T> {
+final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T>, KafkaDatasetFacetProvider {
 
     private static final long serialVersionUID = 1L;
 
@@ -21,6 +27,12 @@ final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T>
     JsonRecordSerializer(String topic, KeySelector<T, String> key) {
         this.topic = topic;
         this.key = key;
+    }
+
+    /** The topic written to: the sink's POOLING transaction naming lists transactions by it. */
+    @Override
+    public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
+        return Optional.of(new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(List.of(topic))));
     }
 
     @Override

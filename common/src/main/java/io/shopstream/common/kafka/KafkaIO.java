@@ -14,6 +14,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -108,6 +109,7 @@ public final class KafkaIO {
                 .setRecordSerializer(new JsonRecordSerializer<>(topic, key))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(ShopOptions.TRANSACTIONAL_ID_PREFIX) + "-" + config.job() + "-" + topic)
+                .setTransactionNamingStrategy(TransactionNamingStrategy.POOLING)
                 .setProperty(
                         ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                         String.valueOf(config.get(ShopOptions.TRANSACTION_TIMEOUT).toMillis()))
