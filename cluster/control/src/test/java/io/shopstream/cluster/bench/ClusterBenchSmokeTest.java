@@ -36,8 +36,8 @@ class ClusterBenchSmokeTest {
                 "**Cluster.**", "**Load.**", "checkpoint interval **1 s**", "| steady state: visible before the kill |",
                 "| whole run, the recovery included |", "Latency is dominated by the checkpoint interval",
                 "**Recovery.**", "| failure detected", "| every subtask RUNNING again", "| output caught up",
-                "**Target check:** kill -9 to RUNNING <= 10 s with a standby TaskManager: ",
-                "; output caught up within 30 s: ", "; zero loss and duplicates: met.",
+                "**Target check:** kill -9 to RUNNING <= 5 s with a standby TaskManager: ",
+                "; output caught up within 10 s: ", "; zero loss and duplicates: met.",
                 "**No loss, no duplicates:** passed (expected 6,000 enriched records, found 6,000: 0 missing, 0 unexpected;"
                         + " per-customer order kept;",
                 "![output records visible per second and latency around the kill](recovery-timeline.png)");
