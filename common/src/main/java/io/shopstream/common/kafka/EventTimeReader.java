@@ -469,14 +469,12 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
      * consumer, but it wakes the fetch up, so the commit runs now.
      */
     private void nudgeFetcher() {
-        if (!started) {
+        if (!started || partitions.isEmpty()) {
             return;
         }
-        for (Partition p : partitions.values()) {
-            List<String> split = List.of(p.splitId);
-            kafka.pauseOrResumeSplits(p.paused ? split : List.of(), p.paused ? List.of() : split);
-            return;
-        }
+        Partition p = partitions.values().iterator().next();
+        List<String> split = List.of(p.splitId);
+        kafka.pauseOrResumeSplits(p.paused ? split : List.of(), p.paused ? List.of() : split);
     }
 
     @Override

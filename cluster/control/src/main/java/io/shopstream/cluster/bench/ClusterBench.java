@@ -186,11 +186,7 @@ public final class ClusterBench {
                 } catch (IllegalStateException timedOut) {
                     OUT.println("  " + timedOut.getMessage() + ": " + (timeline.size() - timeline.visible()) + " events missing");
                 }
-                // A few more checkpoints: a duplicate committed late would show up now.
-                Thread.sleep(Math.max(3000, 3 * (o.checkpointInterval().toMillis() + minPause.toMillis())));
-                stopWatching.set(true);
-                watcher.join(30_000);
-                progress.shutdownNow();
+                stopWatchingAfterMoreCheckpoints(o, minPause, stopWatching, watcher, progress);
 
                 phase("verify", "enrich's output against PlainEnrich over the same topics");
                 OutputCheck check = OutputCheck.of(cluster.bootstrapServers());
@@ -229,11 +225,7 @@ public final class ClusterBench {
         OUT.printf("  all %,d events sent in %.1f s (%,.0f/s)%n", timeline.sent(), sentS, timeline.sent() / sentS);
         LocalCluster.await("every event visible in the output", Duration.ofSeconds(240 + o.events() / 2_000),
                 () -> timeline.visible() >= timeline.size());
-        // A few more checkpoints: a duplicate committed late would show up now.
-        Thread.sleep(Math.max(3000, 3 * (o.checkpointInterval().toMillis() + minPause.toMillis())));
-        stopWatching.set(true);
-        watcher.join(30_000);
-        progress.shutdownNow();
+        stopWatchingAfterMoreCheckpoints(o, minPause, stopWatching, watcher, progress);
         CheckpointStats checkpoints = checkpointStats(cluster, jobId);
 
         phase("plain", "PlainEnrich over the same topics, Kafka to Kafka, into " + Ceiling.PLAIN_PREFIX + "* topics");
@@ -259,6 +251,15 @@ public final class ClusterBench {
         Ceiling.write(ceiling);
         ceiling.printSummary(OUT);
         return ceiling;
+    }
+
+    /** Watches a few more checkpoints (a duplicate committed late would show up then), then stops the output reader. */
+    private static void stopWatchingAfterMoreCheckpoints(Options o, Duration minPause, AtomicBoolean stopWatching,
+            Thread watcher, ScheduledExecutorService progress) throws InterruptedException {
+        Thread.sleep(Math.max(3000, 3 * (o.checkpointInterval().toMillis() + minPause.toMillis())));
+        stopWatching.set(true);
+        watcher.join(30_000);
+        progress.shutdownNow();
     }
 
     private void phase(String name, String what) {
