@@ -1,8 +1,12 @@
 package io.shopstream.common.enrich;
 
 import io.shopstream.common.model.Event;
+import io.shopstream.common.time.EventTime;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -22,6 +26,11 @@ import org.apache.flink.streaming.api.TimerService;
  * it: with RocksDB, registering a timer per event was the filter's largest cost (a write to the
  * timer column family and its in-memory cache each time). An id is kept at most one bucket longer;
  * whether an event is a duplicate is decided by the exact horizon as before.
+ *
+ * <p>An event from the future ({@link EventTime#isFromTheFuture}, judged by this operator's clock)
+ * would pin its id until the watermark reached its far-off {@code ts}: its id is forgotten instead
+ * once the horizon has passed in processing time, by a processing-time timer on the same buckets.
+ * Such events are rare, so that path may cost more; the common path reads and writes what it did.
  */
 final class DuplicateFilter {
 
@@ -30,32 +39,48 @@ final class DuplicateFilter {
     /** The ids accepted with {@code ts + horizon} = the key: the ones its timer may forget. */
     static final MapStateDescriptor<Long, List<String>> IDS_BY_EXPIRY =
             new MapStateDescriptor<>("event-ids-by-expiry", Types.LONG, Types.LIST(Types.STRING));
+    /**
+     * The ids of events from the future by the processing time they expire, each with the {@code ts}
+     * it was accepted with: an id accepted again since keeps its new entry.
+     */
+    static final MapStateDescriptor<Long, Map<String, Long>> FUTURE_IDS_BY_EXPIRY =
+            new MapStateDescriptor<>("future-event-ids-by-wall-clock-expiry", Types.LONG,
+                    Types.MAP(Types.STRING, Types.LONG));
 
     private final long horizonMs;
     /** The granularity of expiry times: ids expiring within one bucket share its timer. */
     private final long bucketMs;
+    private final Duration maxFuture;
     private final MapState<String, Long> firstSeen;
     private final MapState<Long, List<String>> idsByExpiry;
+    private final MapState<Long, Map<String, Long>> futureIdsByExpiry;
 
-    DuplicateFilter(RuntimeContext context, long horizonMs) {
+    DuplicateFilter(RuntimeContext context, long horizonMs, long maxFutureMs) {
         this.horizonMs = horizonMs;
         this.bucketMs = Math.max(1, horizonMs / 60);
+        this.maxFuture = Duration.ofMillis(maxFutureMs);
         this.firstSeen = context.getMapState(FIRST_SEEN);
         this.idsByExpiry = context.getMapState(IDS_BY_EXPIRY);
+        this.futureIdsByExpiry = context.getMapState(FUTURE_IDS_BY_EXPIRY);
     }
 
     /**
      * Whether {@code event} is the first with its id within the horizon. If so, it is remembered
      * and, unless its expiry bucket has one already, an event-time timer set for when it may be
-     * forgotten ({@link #forgetExpired}).
+     * forgotten ({@link #forgetExpired}); for an event from the future, a processing-time timer
+     * ({@link #forgetFromTheFuture}). {@code now} is the current processing time.
      */
-    boolean accept(Event event, TimerService timers) throws Exception {
+    boolean accept(Event event, long now, TimerService timers) throws Exception {
         Long first = firstSeen.get(event.eventId());
         if (first != null && event.ts() < first + horizonMs) {
             return false;
         }
-        long expiry = bucketEnd(event.ts() + horizonMs);
         firstSeen.put(event.eventId(), event.ts());
+        if (EventTime.isFromTheFuture(event.ts(), now, maxFuture)) {
+            rememberFromTheFuture(event, bucketEnd(now + horizonMs), timers);
+            return true;
+        }
+        long expiry = bucketEnd(event.ts() + horizonMs);
         List<String> expiring = idsByExpiry.get(expiry);
         if (expiring == null) {
             expiring = new ArrayList<>(1);
@@ -64,6 +89,16 @@ final class DuplicateFilter {
         expiring.add(event.eventId());
         idsByExpiry.put(expiry, expiring);
         return true;
+    }
+
+    private void rememberFromTheFuture(Event event, long expiry, TimerService timers) throws Exception {
+        Map<String, Long> expiring = futureIdsByExpiry.get(expiry);
+        if (expiring == null) {
+            expiring = new HashMap<>();
+            timers.registerProcessingTimeTimer(expiry);
+        }
+        expiring.put(event.eventId(), event.ts());
+        futureIdsByExpiry.put(expiry, expiring);
     }
 
     /** The end of the bucket {@code time} falls in: the first multiple of {@link #bucketMs} at or after it. */
@@ -87,5 +122,28 @@ final class DuplicateFilter {
         // No isEmpty() check afterwards: the heap backend drops a key's map with its last entry,
         // and on RocksDB isEmpty() seeks past every deleted entry.
         idsByExpiry.remove(timestamp);
+    }
+
+    /**
+     * Forgets the ids of events from the future whose horizon, in processing time, ends in the bucket
+     * ending at {@code timestamp}, the processing-time timer that fired. The enricher's other
+     * processing-time timers (held events' deadlines) fire here too: only a bucket end can be one of
+     * these, so theirs cost no state read.
+     */
+    void forgetFromTheFuture(long timestamp) throws Exception {
+        if (Math.floorMod(timestamp, bucketMs) != 0) {
+            return;
+        }
+        Map<String, Long> expiring = futureIdsByExpiry.get(timestamp);
+        if (expiring == null) {
+            return;
+        }
+        for (Map.Entry<String, Long> accepted : expiring.entrySet()) {
+            // Only the acceptance this timer was set for: the id may have been accepted again since.
+            if (accepted.getValue().equals(firstSeen.get(accepted.getKey()))) {
+                firstSeen.remove(accepted.getKey());
+            }
+        }
+        futureIdsByExpiry.remove(timestamp);
     }
 }

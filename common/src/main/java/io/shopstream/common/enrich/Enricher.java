@@ -33,6 +33,10 @@ import org.apache.flink.util.Collector;
  * <p>An event whose product or customer is unknown waits in checkpointed state, and the
  * customer's later events wait behind it, until both are known or its wait deadline (processing
  * time) passes; so each customer's events leave in input order.
+ *
+ * <p>Event-time timers are the de-duplication's expiry. Processing-time timers are held events'
+ * deadlines and the expiry of ids of events from the future ({@link DuplicateFilter}); one timer
+ * may be both, so {@link #onTimer} does both.
  */
 public final class Enricher extends KeyedBroadcastProcessFunction<String, EventOrCustomer, ProductUpdate, EnrichedEvent> {
 
@@ -53,6 +57,7 @@ public final class Enricher extends KeyedBroadcastProcessFunction<String, EventO
 
     private final long maxWaitMs;
     private final long duplicateHorizonMs;
+    private final long maxFutureMs;
 
     private transient DuplicateFilter duplicates;
     private transient ValueState<Customer> customer;
@@ -79,14 +84,19 @@ public final class Enricher extends KeyedBroadcastProcessFunction<String, EventO
     private transient Counter timedOut;
     private transient Counter enriched;
 
-    public Enricher(long maxWaitMs, long duplicateHorizonMs) {
+    /**
+     * @param maxFutureMs how far ahead of the clock an event's ts may be before its id is forgotten
+     *     after the horizon in processing time rather than event time ({@code watermark.max-future})
+     */
+    public Enricher(long maxWaitMs, long duplicateHorizonMs, long maxFutureMs) {
         this.maxWaitMs = maxWaitMs;
         this.duplicateHorizonMs = duplicateHorizonMs;
+        this.maxFutureMs = maxFutureMs;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        duplicates = new DuplicateFilter(getRuntimeContext(), duplicateHorizonMs);
+        duplicates = new DuplicateFilter(getRuntimeContext(), duplicateHorizonMs, maxFutureMs);
         customer = getRuntimeContext().getState(CUSTOMER);
         held = getRuntimeContext().getMapState(HELD);
         queue = getRuntimeContext().getState(QUEUE);
@@ -109,7 +119,7 @@ public final class Enricher extends KeyedBroadcastProcessFunction<String, EventO
             return;
         }
         Event event = input.event();
-        if (!duplicates.accept(event, ctx.timerService())) {
+        if (!duplicates.accept(event, now, ctx.timerService())) {
             duplicatesDropped.inc();
             return;
         }
@@ -174,7 +184,10 @@ public final class Enricher extends KeyedBroadcastProcessFunction<String, EventO
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<EnrichedEvent> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
             duplicates.forgetExpired(timestamp);
-        } else if (queue.value() != null) {
+            return;
+        }
+        duplicates.forgetFromTheFuture(timestamp);
+        if (queue.value() != null) {
             ReadOnlyBroadcastState<String, Product> products = ctx.getBroadcastState(PRODUCTS);
             release(products::get, timestamp, ctx.timerService(), out);
         }

@@ -25,7 +25,8 @@ public final class EnrichmentPipeline {
             DataStream<ProductUpdate> products,
             DataStream<CustomerUpdate> customers,
             Duration maxWait,
-            Duration duplicateHorizon) {
+            Duration duplicateHorizon,
+            Duration maxFuture) {
         TypeInformation<EventOrCustomer> keyedType = TypeInformation.of(EventOrCustomer.class);
         DataStream<EventOrCustomer> keyed =
                 events.map(e -> EventOrCustomer.of(e)).returns(keyedType).name("Events to enrich")
@@ -33,7 +34,7 @@ public final class EnrichmentPipeline {
                                 .name("Customer updates to enrich"));
         return keyed.keyBy(EventOrCustomer::customerId, Types.STRING)
                 .connect(products.broadcast(Enricher.PRODUCTS))
-                .process(new Enricher(maxWait.toMillis(), duplicateHorizon.toMillis()),
+                .process(new Enricher(maxWait.toMillis(), duplicateHorizon.toMillis(), maxFuture.toMillis()),
                         TypeInformation.of(EnrichedEvent.class))
                 .name(ENRICHER_NAME)
                 .uid(ENRICHER_UID);

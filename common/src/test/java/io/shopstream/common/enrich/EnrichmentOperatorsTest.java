@@ -1,6 +1,7 @@
 package io.shopstream.common.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.shopstream.common.model.Customer;
 import io.shopstream.common.model.CustomerUpdate;
@@ -15,6 +16,7 @@ import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -28,6 +30,10 @@ class EnrichmentOperatorsTest {
     private static final long HORIZON = 600_000;
     /** Expiry times are rounded up to multiples of this (DuplicateFilter). */
     private static final long BUCKET = HORIZON / 60;
+    /** watermark.max-future's default: an event further ahead of the clock is from the future. */
+    private static final long MAX_FUTURE = 600_000;
+    /** 2099-01-01T00:00:00Z: a bogus timestamp far ahead of any clock. */
+    private static final long YEAR_2099 = 4_070_908_800_000L;
     private static final Product DUNE = new Product("p-42", "Dune", "books", 1999);
     private static final Product PEN = new Product("p-1", "Pen", "office", 100);
     private static final Customer ANNA = new Customer("c-17", "DE", "gold");
@@ -43,7 +49,7 @@ class EnrichmentOperatorsTest {
     private static KeyedBroadcastOperatorTestHarness<String, EventOrCustomer, ProductUpdate, EnrichedEvent> harness()
             throws Exception {
         var h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new Enricher(MAX_WAIT, HORIZON), EventOrCustomer::customerId, Types.STRING, Enricher.PRODUCTS);
+                new Enricher(MAX_WAIT, HORIZON, MAX_FUTURE), EventOrCustomer::customerId, Types.STRING, Enricher.PRODUCTS);
         h.setProcessingTime(0);
         return h;
     }
@@ -55,6 +61,8 @@ class EnrichmentOperatorsTest {
         private KeyedBroadcastOperatorTestHarness<String, EventOrCustomer, ProductUpdate, EnrichedEvent> known()
                 throws Exception {
             var h = harness();
+            // The clock, so that every ts below up to 2 * HORIZON is within MAX_FUTURE of it.
+            h.setProcessingTime(HORIZON);
             h.processBroadcastElement(new ProductUpdate("p", new Product("p", "Pen", "office", 100)), 0);
             h.processElement(customer("c-1", new Customer("c-1", "DE", "gold")), 0);
             h.processElement(customer("c-2", new Customer("c-2", "FR", "silver")), 0);
@@ -114,6 +122,125 @@ class EnrichmentOperatorsTest {
                 h.watermark(2 * HORIZON + BUCKET);
                 assertThat(keysWith(h, DuplicateFilter.FIRST_SEEN.getName())).isZero();
                 assertThat(h.numEventTimeTimers()).isZero();
+            }
+        }
+    }
+
+    @Nested
+    class EventsFromTheFuture {
+
+        /** Every product and customer known; the clock at HORIZON, so expiries fall on bucket ends. */
+        private KeyedBroadcastOperatorTestHarness<String, EventOrCustomer, ProductUpdate, EnrichedEvent> known()
+                throws Exception {
+            var h = harness();
+            h.setProcessingTime(HORIZON);
+            h.processBroadcastElement(new ProductUpdate("p", new Product("p", "Pen", "office", 100)), 0);
+            h.processElement(customer("c-1", new Customer("c-1", "DE", "gold")), 0);
+            return h;
+        }
+
+        @Test
+        void anEventFromTheFutureIsPassedOnAndItsIdForgottenOnceTheHorizonHasPassedInProcessingTime() throws Exception {
+            try (var h = known()) {
+                long entriesBefore = keyedStateEntries(h);
+                h.processElement(view("e-1", "c-1", "p", YEAR_2099), YEAR_2099);
+                h.processElement(view("e-1", "c-1", "p", YEAR_2099), YEAR_2099); // producer retry
+                assertThat(ids(h.extractOutputValues())).containsExactly("e-1@c-1@" + YEAR_2099);
+                assertThat(h.numEventTimeTimers()).as("nothing waits for the watermark to reach 2099").isZero();
+                assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+                assertThat(keysWith(h, DuplicateFilter.FIRST_SEEN.getName())).isEqualTo(1);
+
+                h.setProcessingTime(2 * HORIZON - 1);
+                h.processElement(view("e-1", "c-1", "p", YEAR_2099), YEAR_2099); // still remembered
+                assertThat(h.extractOutputValues()).hasSize(1);
+
+                h.setProcessingTime(2 * HORIZON); // HORIZON after it was accepted: a bucket end
+                assertThat(keyedStateEntries(h)).isEqualTo(entriesBefore);
+                assertThat(keysWith(h, DuplicateFilter.FIRST_SEEN.getName())).isZero();
+                assertThat(keysWith(h, DuplicateFilter.FUTURE_IDS_BY_EXPIRY.getName())).isZero();
+                assertThat(h.numProcessingTimeTimers()).isZero();
+                assertThat(h.numEventTimeTimers()).isZero();
+            }
+        }
+
+        @Test
+        void eventsWithinMaxFutureStillExpireByTheWatermark() throws Exception {
+            try (var h = known()) {
+                h.processElement(view("e-1", "c-1", "p", 2 * HORIZON), 0); // exactly MAX_FUTURE ahead
+                h.processElement(view("e-2", "c-1", "p", 2 * HORIZON + 1), 0); // 1 ms beyond
+
+                assertThat(h.extractOutputValues()).hasSize(2);
+                assertThat(h.numEventTimeTimers()).isEqualTo(1);
+                assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+                h.setProcessingTime(2 * HORIZON);
+                assertThat(keysWith(h, DuplicateFilter.FIRST_SEEN.getName())).isEqualTo(1); // e-1's
+                h.watermark(3 * HORIZON);
+                assertThat(keysWith(h, DuplicateFilter.FIRST_SEEN.getName())).isZero();
+                assertThat(h.numEventTimeTimers() + h.numProcessingTimeTimers()).isZero();
+            }
+        }
+
+        @Test
+        void anIdAcceptedAgainKeepsItsNewEntryWhenTheOldExpiryFires() throws Exception {
+            try (var h = known()) {
+                h.processElement(view("e-1", "c-1", "p", YEAR_2099), YEAR_2099); // expires at 2 * HORIZON
+                h.setProcessingTime(HORIZON + BUCKET);
+                // Past the first one's horizon in event time: a new event with the same id.
+                h.processElement(view("e-1", "c-1", "p", YEAR_2099 + HORIZON), YEAR_2099 + HORIZON);
+                h.setProcessingTime(2 * HORIZON);
+                h.processElement(view("e-1", "c-1", "p", YEAR_2099 + HORIZON + 5), YEAR_2099 + HORIZON + 5); // retry
+
+                assertThat(ids(h.extractOutputValues()))
+                        .containsExactly("e-1@c-1@" + YEAR_2099, "e-1@c-1@" + (YEAR_2099 + HORIZON));
+                h.setProcessingTime(2 * HORIZON + BUCKET);
+                assertThat(keysWith(h, DuplicateFilter.FIRST_SEEN.getName())).isZero();
+                assertThat(h.numProcessingTimeTimers()).isZero();
+            }
+        }
+
+        @Test
+        void aTimerThatIsAHeldEventsDeadlineAndAnExpiryDoesBoth() throws Exception {
+            try (var h = known()) {
+                h.processElement(view("e-1", "c-1", "p", YEAR_2099), YEAR_2099); // expires at 2 * HORIZON
+                h.setProcessingTime(2 * HORIZON - MAX_WAIT);
+                h.processElement(view("e-2", "c-1", "p-404", 1), 1); // waits until 2 * HORIZON
+                assertThat(h.numProcessingTimeTimers()).as("one timer for both").isEqualTo(1);
+
+                h.setProcessingTime(2 * HORIZON);
+                assertThat(h.extractOutputValues()).extracting(EnrichedEvent::eventId, EnrichedEvent::enrichment)
+                        .containsExactly(tuple("e-1", Enrichment.COMPLETE), tuple("e-2", Enrichment.MISSING_PRODUCT));
+                assertThat(keysHoldingEvents(h)).isZero();
+                assertThat(keysWith(h, DuplicateFilter.FIRST_SEEN.getName())).isEqualTo(1); // e-2's, by the watermark
+                assertThat(keysWith(h, DuplicateFilter.FUTURE_IDS_BY_EXPIRY.getName())).isZero();
+                assertThat(h.numProcessingTimeTimers()).isZero();
+            }
+        }
+
+        @Test
+        void theExpiryOfAnEventFromTheFutureSurvivesARestore() throws Exception {
+            OperatorSubtaskState snapshot;
+            try (var h = known()) {
+                h.processElement(view("e-1", "c-1", "p", YEAR_2099), YEAR_2099);
+                snapshot = h.snapshot(1L, 1L);
+            }
+            try (var h = new KeyedBroadcastOperatorTestHarness<String, EventOrCustomer, ProductUpdate, EnrichedEvent>(
+                    new CoBroadcastWithKeyedOperator<>(new Enricher(MAX_WAIT, HORIZON, MAX_FUTURE),
+                            List.of(Enricher.PRODUCTS)),
+                    EventOrCustomer::customerId, Types.STRING, 1, 1, 0)) {
+                h.setProcessingTime(HORIZON + 1);
+                h.initializeState(snapshot);
+                h.open();
+                assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+                h.processElement(view("e-1", "c-1", "p", YEAR_2099), YEAR_2099); // a retry: still remembered
+                assertThat(h.extractOutputValues()).isEmpty();
+
+                h.setProcessingTime(2 * HORIZON);
+                assertThat(keysWith(h, DuplicateFilter.FIRST_SEEN.getName())).isZero();
+                assertThat(keysWith(h, DuplicateFilter.FUTURE_IDS_BY_EXPIRY.getName())).isZero();
+                assertThat(h.numProcessingTimeTimers()).isZero();
+                assertThat(h.numEventTimeTimers()).isZero();
+                h.processElement(view("e-1", "c-1", "p", YEAR_2099), YEAR_2099); // forgotten: passed on again
+                assertThat(h.extractOutputValues()).hasSize(1);
             }
         }
     }
@@ -210,7 +337,7 @@ class EnrichmentOperatorsTest {
                 snapshot = h.snapshot(1L, 1L);
             }
             try (var h = new KeyedBroadcastOperatorTestHarness<String, EventOrCustomer, ProductUpdate, EnrichedEvent>(
-                    new CoBroadcastWithKeyedOperator<>(new Enricher(MAX_WAIT, HORIZON), List.of(Enricher.PRODUCTS)),
+                    new CoBroadcastWithKeyedOperator<>(new Enricher(MAX_WAIT, HORIZON, MAX_FUTURE), List.of(Enricher.PRODUCTS)),
                     EventOrCustomer::customerId, Types.STRING, 1, 1, 0)) {
                 h.setProcessingTime(10);
                 h.initializeState(snapshot);
@@ -295,6 +422,11 @@ class EnrichmentOperatorsTest {
         try (var keys = h.getOperator().getKeyedStateBackend().getKeys(state, VoidNamespace.INSTANCE)) {
             return keys.count();
         }
+    }
+
+    /** All keyed state entries, as {@code numKeyedStateEntries()} of the keyed one-input harness counts them. */
+    private static int keyedStateEntries(KeyedBroadcastOperatorTestHarness<String, ?, ?, ?> h) {
+        return ((HeapKeyedStateBackend<?>) h.getOperator().getKeyedStateBackend()).numKeyValueStateEntries();
     }
 
     private static List<String> ids(List<EnrichedEvent> events) {
