@@ -53,7 +53,7 @@ public final class EnrichedEventFormat implements RecordFormat<EnrichedEvent> {
     public EnrichedEvent read(Fields o) throws InvalidRecordException {
         Event e = event.read(o);
         String category = optionalString(o, "category");
-        Long unitPrice = o.isMissing("unitPriceCents") ? null : o.requiredLong("unitPriceCents", 0, Long.MAX_VALUE);
+        Long unitPrice = o.optionalCents("unitPriceCents");
         return new EnrichedEvent(
                 e.eventId(), e.type(), e.customerId(), e.productId(), e.quantity(), e.orderId(), e.amountCents(), e.ts(),
                 category == null ? EnrichedEvent.UNKNOWN_CATEGORY : category,

@@ -30,7 +30,7 @@ public final class EventFormat implements RecordFormat<Event> {
         Long amountCents = null;
         if (type == EventType.ORDER) {
             orderId = o.requiredId("orderId");
-            amountCents = o.requiredLong("amountCents", 0, Long.MAX_VALUE);
+            amountCents = o.requiredCents("amountCents");
         }
         return new Event(eventId, type, customerId, productId, quantity, orderId, amountCents, ts);
     }

@@ -34,6 +34,9 @@ public final class Fields {
 
     public static final long MAX_TS_EXCLUSIVE = Instant.parse("2100-01-01T00:00:00Z").toEpochMilli();
 
+    /** Largest amount of money the contract accepts, so that no sum in a window or session overflows. */
+    public static final long MAX_CENTS = 1_000_000_000_000L;
+
     /** Reads the values that no rule accepts as a tree, which an error detail then shows as JSON. */
     private static final ObjectReader TREE =
             Json.MAPPER.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -149,7 +152,27 @@ public final class Fields {
         return value == null || (value instanceof String text && text.isBlank());
     }
 
+    /** A required string of Unicode text (no lone surrogate). */
     public String requiredString(String field) throws InvalidRecordException {
+        String text = presentString(field);
+        checkText(field, text, false);
+        return text;
+    }
+
+    /** A required string of at most {@link #MAX_ID_LENGTH} characters, none of them a control character. */
+    public String requiredId(String field) throws InvalidRecordException {
+        String value = presentString(field);
+        if (value.length() > MAX_ID_LENGTH) {
+            throw new InvalidRecordException(
+                    INVALID_VALUE,
+                    "field '" + field + "' is " + value.length() + " characters long, at most "
+                            + MAX_ID_LENGTH + " allowed");
+        }
+        checkText(field, value, true);
+        return value;
+    }
+
+    private String presentString(String field) throws InvalidRecordException {
         Object value = get(field);
         if (isMissing(value)) {
             throw new InvalidRecordException(MISSING_FIELD, "missing field '" + field + "'");
@@ -161,34 +184,66 @@ public final class Fields {
         return text;
     }
 
-    /** A required string of at most {@link #MAX_ID_LENGTH} characters. */
-    public String requiredId(String field) throws InvalidRecordException {
-        String value = requiredString(field);
-        if (value.length() > MAX_ID_LENGTH) {
-            throw new InvalidRecordException(
-                    INVALID_VALUE,
-                    "field '" + field + "' is " + value.length() + " characters long, at most "
-                            + MAX_ID_LENGTH + " allowed");
+    /**
+     * Text must be Unicode: a surrogate without its pair (possible only through a JSON escape, as
+     * the UTF-8 check rejects encoded ones) is invalid anywhere; an id also takes no control
+     * character (U+0000-U+001F, U+007F), which could break the logs, keys and tools it ends up in.
+     * One look at each character, and only printable ASCII in the common case.
+     */
+    private static void checkText(String field, String text, boolean isId) throws InvalidRecordException {
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x20 && c < 0x7F) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw badCharacter(field, "a lone surrogate", c, i);
+            } else if (isId && (c < 0x20 || c == 0x7F)) {
+                throw badCharacter(field, "a control character", c, i);
+            }
         }
-        return value;
     }
 
-    /** A required integer in [min, max]. */
+    private static InvalidRecordException badCharacter(String field, String what, char c, int index) {
+        return new InvalidRecordException(
+                INVALID_VALUE,
+                "field '" + field + "' holds " + what + " (U+" + String.format("%04X", (int) c) + ") at index "
+                        + index);
+    }
+
+    /** A required integer in [min, max]; only absent or null is missing, any string is invalid. */
     public long requiredLong(String field, long min, long max) throws InvalidRecordException {
         Object value = get(field);
-        if (isMissing(value)) {
+        if (value == null) {
             throw new InvalidRecordException(MISSING_FIELD, "missing field '" + field + "'");
         }
         return checkLong(value, field, min, max);
     }
 
-    /** An optional integer in [min, max]; missing gives {@code defaultValue}. */
+    /**
+     * An optional integer in [min, max]; absent or null gives {@code defaultValue}. A string, the
+     * empty one included, is invalid: it is not a number, so it is no missing number either.
+     */
     public long optionalLong(String field, long min, long max, long defaultValue) throws InvalidRecordException {
         Object value = get(field);
-        if (isMissing(value)) {
+        if (value == null) {
             return defaultValue;
         }
         return checkLong(value, field, min, max);
+    }
+
+    /** A required amount of money in cents, in [0, {@link #MAX_CENTS}]. */
+    public long requiredCents(String field) throws InvalidRecordException {
+        return requiredLong(field, 0, MAX_CENTS);
+    }
+
+    /** An optional amount of money in cents, in [0, {@link #MAX_CENTS}]; absent or null gives null. */
+    public Long optionalCents(String field) throws InvalidRecordException {
+        Object value = get(field);
+        return value == null ? null : checkLong(value, field, 0, MAX_CENTS);
     }
 
     private static long checkLong(Object value, String field, long min, long max) throws InvalidRecordException {
@@ -216,10 +271,12 @@ public final class Fields {
 
     /** An enum constant, case-sensitive; an unknown name is {@code UNKNOWN_TYPE}. */
     public <E extends Enum<E>> E requiredEnum(String field, Class<E> type) throws InvalidRecordException {
-        String name = requiredString(field);
+        String name = presentString(field);
         try {
             return Enum.valueOf(type, name);
         } catch (IllegalArgumentException e) {
+            // A known name is plain ASCII, so the text is checked only once it is not one.
+            checkText(field, name, false);
             throw new InvalidRecordException(
                     UNKNOWN_TYPE, "unknown " + field + " '" + abbreviate(name) + "'");
         }

@@ -19,7 +19,7 @@ public final class PaymentFormat implements RecordFormat<Payment> {
     public Payment read(Fields o) throws InvalidRecordException {
         String paymentId = o.requiredId("paymentId");
         String orderId = o.requiredId("orderId");
-        long amountCents = o.requiredLong("amountCents", 0, Long.MAX_VALUE);
+        long amountCents = o.requiredCents("amountCents");
         PaymentStatus status = o.requiredEnum("status", PaymentStatus.class);
         long ts = o.requiredTimestamp("ts");
         return new Payment(paymentId, orderId, amountCents, status, ts);

@@ -20,7 +20,7 @@ public final class ProductFormat implements RecordFormat<ProductUpdate> {
         String productId = o.requiredId("productId");
         String name = o.requiredString("name");
         String category = o.requiredString("category");
-        long priceCents = o.requiredLong("priceCents", 0, Long.MAX_VALUE);
+        long priceCents = o.requiredCents("priceCents");
         return new ProductUpdate(productId, new Product(productId, name, category, priceCents));
     }
 

@@ -49,6 +49,9 @@ class BadInputTableTest {
                 Arguments.of("number where a string is required", event, utf8(GOOD_EVENT.replace("\"c-17\"", "17")), INVALID_VALUE),
                 Arguments.of("string where a number is required", event,
                         utf8(GOOD_EVENT.replace("}", ",\"quantity\":\"2\"}")), INVALID_VALUE),
+                // A string is no number, so the empty one is not a missing optional field either.
+                Arguments.of("empty string where a number is required", event,
+                        utf8(GOOD_EVENT.replace("}", ",\"quantity\":\"\"}")), INVALID_VALUE),
                 Arguments.of("fractional quantity", event, utf8(GOOD_EVENT.replace("}", ",\"quantity\":2.5}")), INVALID_VALUE),
                 Arguments.of("quantity out of range", event, utf8(GOOD_EVENT.replace("}", ",\"quantity\":10001}")), INVALID_VALUE),
                 Arguments.of("zero quantity", event, utf8(GOOD_EVENT.replace("}", ",\"quantity\":0}")), INVALID_VALUE),
@@ -57,6 +60,12 @@ class BadInputTableTest {
                 Arguments.of("ts not an instant", event, utf8(GOOD_EVENT.replace("1764238500123", "\"yesterday\"")), INVALID_VALUE),
                 Arguments.of("ts as a float", event, utf8(GOOD_EVENT.replace("1764238500123", "1.7642385E12")), INVALID_VALUE),
                 Arguments.of("id longer than 128 chars", event, utf8(GOOD_EVENT.replace("e-1", "e".repeat(129))), INVALID_VALUE),
+                // Text must be Unicode: a high surrogate with no low one after it.
+                Arguments.of("lone surrogate in a text field", event, utf8(GOOD_EVENT.replace("p-42", "p-\\ud800")),
+                        INVALID_VALUE),
+                // Valid JSON, but no id may hold a control character (here BEL).
+                Arguments.of("control character in an id", event, utf8(GOOD_EVENT.replace("e-1", "e-\\u0007")),
+                        INVALID_VALUE),
                 Arguments.of("unknown type", event, utf8(GOOD_EVENT.replace("VIEW", "REFUND")), UNKNOWN_TYPE),
                 Arguments.of("type in lower case", event, utf8(GOOD_EVENT.replace("VIEW", "view")), UNKNOWN_TYPE),
                 Arguments.of("type as a number", event, utf8(GOOD_EVENT.replace("\"VIEW\"", "3")), INVALID_VALUE),
@@ -68,6 +77,10 @@ class BadInputTableTest {
                 Arguments.of("amount beyond 64 bits", event,
                         utf8(GOOD_EVENT.replace("VIEW", "ORDER")
                                 .replace("}", ",\"orderId\":\"o-1\",\"amountCents\":99999999999999999999999}")),
+                        INVALID_VALUE),
+                // Money is at most 10^12 cents, so no window's or session's sum can overflow.
+                Arguments.of("payment amount over 10^12 cents", payment,
+                        utf8("{\"paymentId\":\"pay-1\",\"orderId\":\"o-1\",\"amountCents\":1000000000001,\"status\":\"CAPTURED\",\"ts\":1764238530000}"),
                         INVALID_VALUE),
                 Arguments.of("payment with unknown status", payment,
                         utf8("{\"paymentId\":\"pay-1\",\"orderId\":\"o-1\",\"amountCents\":1,\"status\":\"REFUNDED\",\"ts\":1764238530000}"),
