@@ -23,9 +23,10 @@ import java.util.Base64;
  *
  * <p>Checks run in the contract's order: size (the value is not read when too large), empty or
  * null (tombstone on reference topics), UTF-8, blank, JSON syntax, JSON object, then the format's
- * field rules. The JSON is read as a stream of tokens straight from the bytes, with no tree and no
- * String in between; only the fields the format reads are kept, and the format checks them once the
- * whole object has been read.
+ * field rules. A leading UTF-8 byte order mark is skipped before the blank check (RFC 8259 lets a
+ * parser ignore it); a dead letter still carries the value as it came. The JSON is read as a
+ * stream of tokens straight from the bytes, with no tree and no String in between; only the fields
+ * the format reads are kept, and the format checks them once the whole object has been read.
  */
 public final class InputDecoder<T> implements Serializable {
 
@@ -62,24 +63,29 @@ public final class InputDecoder<T> implements Serializable {
                     NOT_UTF8, "value is not valid UTF-8", topic, partition, offset, keyText, null,
                     Base64.getEncoder().encodeToString(value));
         }
-        if (isBlank(value)) {
+        int start = Utf8.startsWithByteOrderMark(value, 0) ? Utf8.BYTE_ORDER_MARK_LENGTH : 0;
+        if (isBlank(value, start)) {
             return fail(EMPTY, "blank value", topic, partition, offset, keyText, text(value), null);
         }
         try {
-            return Parsed.ok(format.read(readObject(value)));
+            return Parsed.ok(format.read(readObject(value, start)));
         } catch (InvalidRecordException e) {
             return fail(e.reason(), e.getMessage(), topic, partition, offset, keyText, text(value), null);
         } catch (IOException e) {
-            String text = text(value);
-            return fail(MALFORMED_JSON, malformedDetail(text, e), topic, partition, offset, keyText, text, null);
+            return fail(
+                    MALFORMED_JSON, malformedDetail(text(value, start), e), topic, partition, offset, keyText,
+                    text(value), null);
         }
     }
 
-    /** Reads the value as one JSON object and nothing after it, keeping the fields the format reads. */
-    private Fields readObject(byte[] value) throws IOException, InvalidRecordException {
-        try (JsonParser parser = startsLikeAnEncodingSignature(value)
-                ? Json.MAPPER.createParser(text(value))
-                : Json.MAPPER.createParser(value)) {
+    /**
+     * Reads the value from {@code start} as one JSON object and nothing after it, keeping the fields
+     * the format reads.
+     */
+    private Fields readObject(byte[] value, int start) throws IOException, InvalidRecordException {
+        try (JsonParser parser = startsLikeAnEncodingSignature(value, start)
+                ? Json.MAPPER.createParser(text(value, start))
+                : Json.MAPPER.createParser(value, start, value.length - start)) {
             return readObject(parser);
         }
     }
@@ -120,15 +126,16 @@ public final class InputDecoder<T> implements Serializable {
     }
 
     /**
-     * Whether the byte parser would take the start of the value for a sign of its encoding: a UTF-8
-     * byte order mark (which it would skip) or a zero byte among the first four (UTF-16 or UTF-32).
-     * Such a value is read as text, as the characters it holds.
+     * Whether the byte parser would take the bytes from {@code start} for a sign of their encoding:
+     * a UTF-8 byte order mark (which it would skip; only one, already skipped, is ignored) or a zero
+     * byte among the first four (UTF-16 or UTF-32). Such a value is read as text, as the characters
+     * it holds.
      */
-    private static boolean startsLikeAnEncodingSignature(byte[] value) {
-        if (value.length >= 3 && value[0] == (byte) 0xEF && value[1] == (byte) 0xBB && value[2] == (byte) 0xBF) {
+    private static boolean startsLikeAnEncodingSignature(byte[] value, int start) {
+        if (Utf8.startsWithByteOrderMark(value, start)) {
             return true;
         }
-        for (int i = 0; i < Math.min(4, value.length); i++) {
+        for (int i = start; i < Math.min(start + 4, value.length); i++) {
             if (value[i] == 0) {
                 return true;
             }
@@ -157,11 +164,15 @@ public final class InputDecoder<T> implements Serializable {
                 : String.valueOf(e.getMessage());
     }
 
-    /** {@link String#isBlank} of the UTF-8 text; decodes it only if no ASCII character decides. */
-    private static boolean isBlank(byte[] utf8) {
-        for (byte b : utf8) {
+    /**
+     * {@link String#isBlank} of the UTF-8 text from {@code start}; decodes it only if no ASCII
+     * character decides.
+     */
+    private static boolean isBlank(byte[] utf8, int start) {
+        for (int i = start; i < utf8.length; i++) {
+            byte b = utf8[i];
             if (b < 0) {
-                return text(utf8).isBlank();
+                return text(utf8, start).isBlank();
             }
             if (!Character.isWhitespace(b)) {
                 return false;
@@ -172,6 +183,10 @@ public final class InputDecoder<T> implements Serializable {
 
     private static String text(byte[] utf8) {
         return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] utf8, int start) {
+        return new String(utf8, start, utf8.length - start, StandardCharsets.UTF_8);
     }
 
     private static String location(JsonProcessingException e) {

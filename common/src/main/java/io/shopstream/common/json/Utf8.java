@@ -7,7 +7,16 @@ package io.shopstream.common.json;
  */
 final class Utf8 {
 
+    /** EF BB BF, the UTF-8 encoding of U+FEFF. */
+    static final int BYTE_ORDER_MARK_LENGTH = 3;
+
     private Utf8() {}
+
+    /** Whether the bytes hold a UTF-8 byte order mark at {@code from}: a 3-byte prefix test. */
+    static boolean startsWithByteOrderMark(byte[] bytes, int from) {
+        return bytes.length - from >= BYTE_ORDER_MARK_LENGTH
+                && bytes[from] == (byte) 0xEF && bytes[from + 1] == (byte) 0xBB && bytes[from + 2] == (byte) 0xBF;
+    }
 
     static boolean isWellFormed(byte[] bytes) {
         int i = 0;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstream.common.model.Customer;
 import io.shopstream.common.model.CustomerUpdate;
+import io.shopstream.common.model.DeadLetter;
+import io.shopstream.common.model.DeadLetterReason;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.Event;
 import io.shopstream.common.model.EventType;
@@ -23,6 +25,14 @@ class InputDecoderTest {
                         json == null ? null : json.getBytes(StandardCharsets.UTF_8));
         assertThat(parsed.deadLetter).isNull();
         return parsed.value;
+    }
+
+    private static DeadLetter deadLetter(RecordFormat<?> format, String key, String json) {
+        Parsed<?> parsed = new InputDecoder<>(format, "enrich", 65_536)
+                .decode("t", 0, 0, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                        json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+        assertThat(parsed.isOk()).as("%s must not be usable", json).isFalse();
+        return parsed.deadLetter;
     }
 
     @Test
@@ -65,6 +75,26 @@ class InputDecoderTest {
     void nullValueOnAReferenceTopicIsATombstone() {
         assertThat(decode(new ProductFormat(), "p-42", null)).isEqualTo(new ProductUpdate("p-42", null));
         assertThat(decode(new CustomerFormat(), "c-17", null)).isEqualTo(new CustomerUpdate("c-17", null));
+    }
+
+    @Test
+    void aLeadingByteOrderMarkIsIgnored() {
+        String event = "{\"eventId\":\"e-1\",\"type\":\"VIEW\",\"customerId\":\"c-17\",\"productId\":\"p-42\",\"ts\":1764238500123}";
+        assertThat(decode(new EventFormat(), "c-17", "\ufeff" + event)).isEqualTo(decode(new EventFormat(), "c-17", event));
+        assertThat(decode(new CustomerFormat(), "c-17", "\ufeff {\"customerId\":\"c-17\",\"country\":\"DE\",\"segment\":\"gold\"}"))
+                .isEqualTo(new CustomerUpdate("c-17", new Customer("c-17", "DE", "gold")));
+
+        DeadLetter blank = deadLetter(new EventFormat(), "c-17", "\ufeff \n");
+        assertThat(blank.reason()).isEqualTo(DeadLetterReason.EMPTY);
+        assertThat(blank.rawValue()).isEqualTo("\ufeff \n");
+        // Columns are counted as without the mark; the dead letter keeps the value as it came.
+        DeadLetter broken = deadLetter(new EventFormat(), "c-17", "\ufeff{\"eventId\":}");
+        assertThat(broken.reason()).isEqualTo(DeadLetterReason.MALFORMED_JSON);
+        assertThat(broken.detail()).isEqualTo(deadLetter(new EventFormat(), "c-17", "{\"eventId\":}").detail());
+        assertThat(broken.rawValue()).isEqualTo("\ufeff{\"eventId\":}");
+        // Only one mark is ignored: a second one is a character before the JSON.
+        assertThat(deadLetter(new EventFormat(), "c-17", "\ufeff\ufeff" + event).reason())
+                .isEqualTo(DeadLetterReason.MALFORMED_JSON);
     }
 
     @Test
