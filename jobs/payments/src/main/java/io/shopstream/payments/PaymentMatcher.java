@@ -8,13 +8,18 @@ import io.shopstream.common.model.Payment;
 import io.shopstream.common.model.PaymentStatus;
 import io.shopstream.common.model.UnpaidOrder;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -30,8 +35,8 @@ import org.apache.flink.util.OutputTag;
  *       orphan), and if none came it is unpaid, with the {@code FAILED} payments of its window.
  *   <li>A {@code CAPTURED} or {@code FAILED} payment that no open order takes waits until the
  *       watermark passes {@code paymentTs + before}, for an order that arrives later; a captured
- *       one still waiting then is a {@code NO_ORDER} orphan. {@code AUTHORIZED} payments are
- *       ignored.
+ *       one still waiting then is a {@code NO_ORDER} orphan, a failed one that no order counted is
+ *       dropped (counted). {@code AUTHORIZED} payments are ignored (counted).
  *   <li>One order per {@code orderId} at a time: another ORDER event with the id while the order
  *       is open is ignored (counted).
  *   <li>A record whose own window has closed already when it arrives (beyond the out-of-orderness
@@ -53,7 +58,8 @@ public final class PaymentMatcher extends KeyedProcessFunction<String, OrderOrPa
             new OutputTag<>("orphaned-payments", TypeInformation.of(OrphanedPayment.class));
 
     // Counters (group "shopstream" of the "Match payments" operator). Each output record is
-    // counted once: paid + unpaid per order verdict, orphaned per orphan record.
+    // counted once: paid + unpaid per order verdict, orphaned per orphan record; and every record
+    // dropped by design has its counter (authorized, failed without an order, duplicate orders).
     public static final String PAID_ORDERS = "paidOrders";
     public static final String AMOUNT_MISMATCHES = "amountMismatches";
     public static final String UNPAID_ORDERS = "unpaidOrders";
@@ -62,17 +68,26 @@ public final class PaymentMatcher extends KeyedProcessFunction<String, OrderOrPa
     public static final String DUPLICATE_ORDERS = "duplicateOrdersIgnored";
     public static final String LATE_ORDERS = "lateOrders";
     public static final String LATE_PAYMENTS = "latePayments";
+    public static final String AUTHORIZED_PAYMENTS = "authorizedPaymentsIgnored";
+    public static final String FAILED_WITHOUT_ORDER = "failedPaymentsWithoutOrder";
 
     static final ValueStateDescriptor<OpenOrder> ORDER =
             new ValueStateDescriptor<>("open-order", TypeInformation.of(OpenOrder.class));
     static final ListStateDescriptor<Payment> WAITING =
             new ListStateDescriptor<>("payments-waiting-for-order", TypeInformation.of(Payment.class));
+    /**
+     * The ids of waiting {@code FAILED} payments that an order has counted: the others are dropped
+     * without an order when their window closes. Gone with the payment.
+     */
+    static final MapStateDescriptor<String, Boolean> FAILED_COUNTED =
+            new MapStateDescriptor<>("failed-payments-counted", Types.STRING, Types.BOOLEAN);
 
     private final long beforeMs;
     private final long afterMs;
 
     private transient ValueState<OpenOrder> order;
     private transient ListState<Payment> waiting;
+    private transient MapState<String, Boolean> failedCounted;
     private transient Counter paidOrders;
     private transient Counter amountMismatches;
     private transient Counter unpaidOrders;
@@ -81,6 +96,8 @@ public final class PaymentMatcher extends KeyedProcessFunction<String, OrderOrPa
     private transient Counter duplicateOrders;
     private transient Counter lateOrders;
     private transient Counter latePayments;
+    private transient Counter authorizedPayments;
+    private transient Counter failedWithoutOrder;
 
     /**
      * @param beforeMs how long before an order's ts a payment still matches it
@@ -95,6 +112,7 @@ public final class PaymentMatcher extends KeyedProcessFunction<String, OrderOrPa
     public void open(OpenContext openContext) {
         order = getRuntimeContext().getState(ORDER);
         waiting = getRuntimeContext().getListState(WAITING);
+        failedCounted = getRuntimeContext().getMapState(FAILED_COUNTED);
         var metrics = getRuntimeContext().getMetricGroup();
         paidOrders = ShopMetrics.counter(metrics, PAID_ORDERS);
         amountMismatches = ShopMetrics.counter(metrics, AMOUNT_MISMATCHES);
@@ -104,6 +122,8 @@ public final class PaymentMatcher extends KeyedProcessFunction<String, OrderOrPa
         duplicateOrders = ShopMetrics.counter(metrics, DUPLICATE_ORDERS);
         lateOrders = ShopMetrics.counter(metrics, LATE_ORDERS);
         latePayments = ShopMetrics.counter(metrics, LATE_PAYMENTS);
+        authorizedPayments = ShopMetrics.counter(metrics, AUTHORIZED_PAYMENTS);
+        failedWithoutOrder = ShopMetrics.counter(metrics, FAILED_WITHOUT_ORDER);
     }
 
     @Override
@@ -130,6 +150,7 @@ public final class PaymentMatcher extends KeyedProcessFunction<String, OrderOrPa
             } else if (payment.status() == PaymentStatus.FAILED) {
                 open = open.withFailedAttempt();
                 stillWaiting.add(payment); // may still count for a later order with this id
+                failedCounted.put(payment.paymentId(), true);
             } else {
                 open = settle(open, payment, ctx, out);
                 taken = true;
@@ -152,25 +173,33 @@ public final class PaymentMatcher extends KeyedProcessFunction<String, OrderOrPa
 
     private void onPayment(Payment payment, Context ctx, Collector<PaidOrder> out) throws Exception {
         if (payment.status() == PaymentStatus.AUTHORIZED) {
+            authorizedPayments.inc();
             return;
         }
         OpenOrder open = order.value();
+        boolean counted = false;
         if (open != null && open.covers(payment, beforeMs, afterMs)) {
             if (payment.status() == PaymentStatus.CAPTURED) {
                 order.update(settle(open, payment, ctx, out));
                 return;
             }
             order.update(open.withFailedAttempt());
+            counted = true;
         }
         if (payment.ts() + beforeMs <= ctx.timerService().currentWatermark()) {
             // Its window has closed already: no order to come can take it.
             latePayments.inc();
             if (payment.status() == PaymentStatus.CAPTURED) {
                 orphan(payment, OrphanedPayment.NO_ORDER, ctx);
+            } else if (!counted) {
+                failedWithoutOrder.inc();
             }
             return;
         }
         waiting.add(payment);
+        if (counted) {
+            failedCounted.put(payment.paymentId(), true);
+        }
         ctx.timerService().registerEventTimeTimer(payment.ts() + beforeMs);
     }
 
@@ -214,6 +243,7 @@ public final class PaymentMatcher extends KeyedProcessFunction<String, OrderOrPa
             order.clear();
         }
         List<Payment> stillWaiting = new ArrayList<>();
+        Set<String> failedExpired = new HashSet<>();
         boolean expired = false;
         for (Payment payment : waiting.get()) {
             if (payment.ts() + beforeMs > timestamp) {
@@ -222,11 +252,22 @@ public final class PaymentMatcher extends KeyedProcessFunction<String, OrderOrPa
                 expired = true;
                 if (payment.status() == PaymentStatus.CAPTURED) {
                     orphan(payment, OrphanedPayment.NO_ORDER, ctx);
+                } else {
+                    if (!failedCounted.contains(payment.paymentId())) {
+                        failedWithoutOrder.inc();
+                    }
+                    failedExpired.add(payment.paymentId());
                 }
             }
         }
         if (expired) {
             setWaiting(stillWaiting);
+        }
+        for (Payment payment : stillWaiting) {
+            failedExpired.remove(payment.paymentId()); // a payment with the same id still waits
+        }
+        for (String id : failedExpired) {
+            failedCounted.remove(id);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.shopstream.payments;
 
+import static io.shopstream.common.model.PaymentStatus.AUTHORIZED;
 import static io.shopstream.common.model.PaymentStatus.CAPTURED;
 import static io.shopstream.common.model.PaymentStatus.FAILED;
 import static io.shopstream.payments.PaymentScenarios.order;
@@ -55,16 +56,20 @@ class PaymentMatcherMetricsTest {
             send(harness, OrderOrPayment.of(order("o-2", "c-1", 100, T)));
             send(harness, OrderOrPayment.of(payment("pay-3", "o-2", 90, CAPTURED, T))); // mismatch
             send(harness, OrderOrPayment.of(order("o-3", "c-1", 100, T))); // unpaid
+            send(harness, OrderOrPayment.of(payment("pay-8", "o-3", 100, FAILED, T))); // o-3's failed attempt
+            send(harness, OrderOrPayment.of(payment("pay-7", "o-3", 100, AUTHORIZED, T))); // ignored
+            send(harness, OrderOrPayment.of(payment("pay-9", "o-9", 100, FAILED, T))); // no order in its window
             send(harness, OrderOrPayment.of(payment("pay-4", "o-4", 100, CAPTURED, T))); // no order
             harness.processWatermark(T + 15 * MIN);
             send(harness, OrderOrPayment.of(order("o-5", "c-1", 100, T))); // late, then unpaid
-            send(harness, OrderOrPayment.of(payment("pay-6", "o-6", 100, FAILED, T))); // late
+            send(harness, OrderOrPayment.of(payment("pay-6", "o-6", 100, FAILED, T))); // late, no order
             harness.processWatermark(T + 60 * MIN);
 
             assertThat(counters).containsOnlyKeys(
                     PaymentMatcher.PAID_ORDERS, PaymentMatcher.AMOUNT_MISMATCHES, PaymentMatcher.UNPAID_ORDERS,
                     PaymentMatcher.ORPHANED_PAYMENTS, PaymentMatcher.DUPLICATE_PAYMENTS, PaymentMatcher.DUPLICATE_ORDERS,
-                    PaymentMatcher.LATE_ORDERS, PaymentMatcher.LATE_PAYMENTS);
+                    PaymentMatcher.LATE_ORDERS, PaymentMatcher.LATE_PAYMENTS, PaymentMatcher.AUTHORIZED_PAYMENTS,
+                    PaymentMatcher.FAILED_WITHOUT_ORDER);
             assertThat(counters.get(PaymentMatcher.PAID_ORDERS).getCount()).isEqualTo(2);
             assertThat(counters.get(PaymentMatcher.AMOUNT_MISMATCHES).getCount()).isEqualTo(1);
             assertThat(counters.get(PaymentMatcher.UNPAID_ORDERS).getCount()).isEqualTo(2);
@@ -73,10 +78,15 @@ class PaymentMatcherMetricsTest {
             assertThat(counters.get(PaymentMatcher.DUPLICATE_ORDERS).getCount()).isEqualTo(1);
             assertThat(counters.get(PaymentMatcher.LATE_ORDERS).getCount()).isEqualTo(1);
             assertThat(counters.get(PaymentMatcher.LATE_PAYMENTS).getCount()).isEqualTo(1);
+            assertThat(counters.get(PaymentMatcher.AUTHORIZED_PAYMENTS).getCount()).isEqualTo(1);
+            assertThat(counters.get(PaymentMatcher.FAILED_WITHOUT_ORDER).getCount()).isEqualTo(2);
             // The counters agree with what was written.
             assertThat(harness.extractOutputValues()).hasSize(2);
             assertThat(harness.getSideOutput(PaymentMatcher.UNPAID)).hasSize(2);
             assertThat(harness.getSideOutput(PaymentMatcher.ORPHANED)).hasSize(2);
+            assertThat(harness.getSideOutput(PaymentMatcher.UNPAID)).extracting(r -> r.getValue().failedAttempts())
+                    .containsExactlyInAnyOrder(1, 0);
+            assertThat(harness.numKeyedStateEntries()).isZero();
         }
     }
 
