@@ -24,6 +24,11 @@ public final class CustomerFormat implements RecordFormat<CustomerUpdate> {
     }
 
     @Override
+    public void checkKey(String key, CustomerUpdate record) throws InvalidRecordException {
+        RecordFormat.requireKeyIsId(key, "customerId", record.customerId());
+    }
+
+    @Override
     public CustomerUpdate tombstone(String key) {
         return new CustomerUpdate(key, null);
     }

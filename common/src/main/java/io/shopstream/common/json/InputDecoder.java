@@ -22,11 +22,13 @@ import java.util.Base64;
  * can neither fail a job nor vanish.
  *
  * <p>Checks run in the contract's order: size (the value is not read when too large), empty or
- * null (tombstone on reference topics), UTF-8, blank, JSON syntax, JSON object, then the format's
- * field rules. A leading UTF-8 byte order mark is skipped before the blank check (RFC 8259 lets a
- * parser ignore it); a dead letter still carries the value as it came. The JSON is read as a
- * stream of tokens straight from the bytes, with no tree and no String in between; only the fields
- * the format reads are kept, and the format checks them once the whole object has been read.
+ * null (tombstone on reference topics), UTF-8, blank, JSON syntax, JSON object, the format's field
+ * rules, then the Kafka key against the record (on reference topics: see
+ * {@link RecordFormat#checkKey}). A leading UTF-8 byte order mark is skipped before the blank check
+ * (RFC 8259 lets a parser ignore it); a dead letter still carries the value as it came. The JSON is
+ * read as a stream of tokens straight from the bytes, with no tree and no String in between; only
+ * the fields the format reads are kept, and the format checks them once the whole object has been
+ * read.
  */
 public final class InputDecoder<T> implements Serializable {
 
@@ -68,7 +70,9 @@ public final class InputDecoder<T> implements Serializable {
             return fail(EMPTY, "blank value", topic, partition, offset, keyText, text(value), null);
         }
         try {
-            return Parsed.ok(format.read(readObject(value, start)));
+            T record = format.read(readObject(value, start));
+            format.checkKey(keyText, record);
+            return Parsed.ok(record);
         } catch (InvalidRecordException e) {
             return fail(e.reason(), e.getMessage(), topic, partition, offset, keyText, text(value), null);
         } catch (IOException e) {

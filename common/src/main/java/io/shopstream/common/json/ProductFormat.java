@@ -25,6 +25,11 @@ public final class ProductFormat implements RecordFormat<ProductUpdate> {
     }
 
     @Override
+    public void checkKey(String key, ProductUpdate record) throws InvalidRecordException {
+        RecordFormat.requireKeyIsId(key, "productId", record.productId());
+    }
+
+    @Override
     public ProductUpdate tombstone(String key) {
         return new ProductUpdate(key, null);
     }

@@ -1,5 +1,6 @@
 package io.shopstream.common.json;
 
+import io.shopstream.common.model.DeadLetterReason;
 import java.io.Serializable;
 
 /** Reads one record type from a JSON object, applying the contract's field rules. */
@@ -20,5 +21,25 @@ public interface RecordFormat<T> extends Serializable {
      */
     default T tombstone(String key) {
         return null;
+    }
+
+    /**
+     * Checks a record that passed {@link #read} against its Kafka key; by default the key is not
+     * checked (events and payments are keyed for partitioning only).
+     */
+    default void checkKey(String key, T record) throws InvalidRecordException {}
+
+    /**
+     * The rule of the compacted reference topics: the key must equal the record's id, so that an
+     * update and a later tombstone address the same entry. A null key is no exception: the broker
+     * refuses keyless records on a compacted topic, and a keyless update could never be deleted.
+     */
+    static void requireKeyIsId(String key, String idField, String id) throws InvalidRecordException {
+        if (!id.equals(key)) {
+            throw new InvalidRecordException(
+                    DeadLetterReason.INVALID_VALUE,
+                    "key " + (key == null ? "null" : "'" + Fields.abbreviate(key) + "'")
+                            + " differs from " + idField + " '" + id + "'");
+        }
     }
 }

@@ -94,6 +94,9 @@ class BadInputTableTest {
                 Arguments.of("product without category", product,
                         utf8("{\"productId\":\"p-1\",\"name\":\"Dune\",\"priceCents\":5}"), MISSING_FIELD),
                 Arguments.of("product with empty value (not a tombstone)", product, new byte[0], EMPTY),
+                // Decoded with the key "c-17": an update that a tombstone for p-1 would not delete.
+                Arguments.of("product keyed by another id", product,
+                        utf8("{\"productId\":\"p-1\",\"name\":\"Dune\",\"category\":\"books\",\"priceCents\":5}"), INVALID_VALUE),
                 Arguments.of("customer with numeric country", customer,
                         utf8("{\"customerId\":\"c-1\",\"country\":49,\"segment\":\"gold\"}"), INVALID_VALUE),
                 Arguments.of("customer as a JSON array", customer, utf8("[]"), MALFORMED_JSON));

@@ -98,6 +98,31 @@ class InputDecoderTest {
     }
 
     @Test
+    void referenceRecordsAreKeyedByTheirId() {
+        String product = "{\"productId\":\"p-42\",\"name\":\"Dune\",\"category\":\"books\",\"priceCents\":1999}";
+        DeadLetter otherKey = deadLetter(new ProductFormat(), "p-43", product);
+        assertThat(otherKey.reason()).isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(otherKey.detail()).isEqualTo("key 'p-43' differs from productId 'p-42'");
+        assertThat(otherKey.key()).isEqualTo("p-43");
+        assertThat(deadLetter(new ProductFormat(), null, product).detail()).isEqualTo("key null differs from productId 'p-42'");
+
+        String customer = "{\"customerId\":\"c-17\",\"country\":\"DE\",\"segment\":\"gold\"}";
+        DeadLetter otherCustomer = deadLetter(new CustomerFormat(), "c-18", customer);
+        assertThat(otherCustomer.reason()).isEqualTo(DeadLetterReason.INVALID_VALUE);
+        assertThat(otherCustomer.detail()).isEqualTo("key 'c-18' differs from customerId 'c-17'");
+        assertThat(deadLetter(new CustomerFormat(), null, customer).reason()).isEqualTo(DeadLetterReason.INVALID_VALUE);
+
+        // The record's own defects come first; a keyless tombstone is still no tombstone.
+        assertThat(deadLetter(new ProductFormat(), "p-43", product.replace("1999", "-1")).detail())
+                .isEqualTo("field 'priceCents' is -1, must lie in [0, 1000000000000]");
+        assertThat(deadLetter(new ProductFormat(), null, null).reason()).isEqualTo(DeadLetterReason.EMPTY);
+        // Events and payments are keyed for partitioning only.
+        assertThat(decode(new PaymentFormat(), null,
+                "{\"paymentId\":\"pay-1\",\"orderId\":\"o-981\",\"amountCents\":3998,\"status\":\"CAPTURED\",\"ts\":1764238530000}"))
+                .isEqualTo(new Payment("pay-1", "o-981", 3998, PaymentStatus.CAPTURED, 1764238530000L));
+    }
+
+    @Test
     void enrichedEventsRoundTripThroughTheOutputFormat() {
         EnrichedEvent out = EnrichedEvent.of(
                 new Event("e-3", EventType.ORDER, "c-17", "p-42", 2, "o-981", 3998L, 1764238512000L),
