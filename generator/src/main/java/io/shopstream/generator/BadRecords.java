@@ -48,7 +48,7 @@ final class BadRecords {
                 yield json(missing(o, field, random), MISSING_FIELD);
             }
             case INVALID_VALUE -> {
-                switch (random.nextInt(8)) {
+                switch (random.nextInt(11)) {
                     case 0 -> o.put("ts", true);
                     case 1 -> o.put("ts", YEAR_2150);
                     case 2 -> o.put("ts", YEAR_1999);
@@ -56,6 +56,9 @@ final class BadRecords {
                     case 4 -> o.put("customerId", 17);
                     case 5 -> o.put("quantity", random.nextBoolean() ? 0 : 10_001);
                     case 6 -> o.put("productId", "p-" + "x".repeat(Fields.MAX_ID_LENGTH));
+                    case 7 -> o.put("quantity", ""); // a string is no number, the empty one included
+                    case 8 -> o.put("eventId", o.path("eventId").asText() + "\u0007"); // a control character
+                    case 9 -> o.put("productId", o.path("productId").asText() + "\ud800"); // a lone surrogate, escaped
                     default -> o.put("ts", o.path("ts").isNumber() ? o.get("ts").asLong() + 0.5 : 1.5e12);
                 }
                 yield json(o, INVALID_VALUE);
@@ -79,10 +82,11 @@ final class BadRecords {
                 yield json(missing(o, field, random), MISSING_FIELD);
             }
             case INVALID_VALUE -> {
-                switch (random.nextInt(4)) {
+                switch (random.nextInt(5)) {
                     case 0 -> o.put("amountCents", -1 - random.nextInt(1000));
                     case 1 -> o.put("amountCents", "12.50");
                     case 2 -> o.put("ts", YEAR_2150);
+                    case 3 -> o.put("amountCents", Fields.MAX_CENTS + 1 + random.nextInt(1000));
                     default -> o.put("paymentId", 4711);
                 }
                 yield json(o, INVALID_VALUE);
@@ -95,16 +99,20 @@ final class BadRecords {
         };
     }
 
-    /** An invalid product version: one field missing or of the wrong type, or broken JSON. */
+    /**
+     * An invalid product version, written with the valid one's key: one field missing, of the wrong
+     * type or out of range, an id other than the key, or broken JSON.
+     */
     static Bad product(ObjectNode valid, SplittableRandom random) {
         ObjectNode o = valid.deepCopy();
         return switch (random.nextInt(3)) {
             case 0 -> json(missing(o, pick(random, "name", "category", "priceCents"), random), MISSING_FIELD);
             case 1 -> {
-                if (random.nextBoolean()) {
-                    o.put("priceCents", -100);
-                } else {
-                    o.put("priceCents", "19.99");
+                switch (random.nextInt(4)) {
+                    case 0 -> o.put("priceCents", -100);
+                    case 1 -> o.put("priceCents", "19.99");
+                    case 2 -> o.put("priceCents", Fields.MAX_CENTS + 1);
+                    default -> o.put("productId", o.path("productId").asText() + "-copy");
                 }
                 yield json(o, INVALID_VALUE);
             }
@@ -112,13 +120,20 @@ final class BadRecords {
         };
     }
 
-    /** An invalid customer version: one field missing or of the wrong type, or broken JSON. */
+    /**
+     * An invalid customer version, written with the valid one's key: one field missing or of the
+     * wrong type, an id other than the key, or broken JSON.
+     */
     static Bad customer(ObjectNode valid, SplittableRandom random) {
         ObjectNode o = valid.deepCopy();
-        return switch (random.nextInt(3)) {
+        return switch (random.nextInt(4)) {
             case 0 -> json(missing(o, pick(random, "country", "segment"), random), MISSING_FIELD);
             case 1 -> {
                 o.put("country", 49);
+                yield json(o, INVALID_VALUE);
+            }
+            case 2 -> {
+                o.put("customerId", o.path("customerId").asText() + "-copy");
                 yield json(o, INVALID_VALUE);
             }
             default -> truncated(o, random);
@@ -157,13 +172,29 @@ final class BadRecords {
         return new Bad(bytes(text.substring(0, cut)), MALFORMED_JSON);
     }
 
-    /** Removes the field, or sets it to null, an empty or a blank string: all are missing. */
+    /**
+     * Removes the field, or sets it to null, an empty or a blank string: all are missing. A number
+     * is only removed or set to null, as any string in its place is {@code INVALID_VALUE}.
+     */
     private static ObjectNode missing(ObjectNode o, String field, SplittableRandom random) {
+        boolean number = o.path(field).isNumber();
         switch (random.nextInt(4)) {
             case 0 -> o.remove(field);
             case 1 -> o.putNull(field);
-            case 2 -> o.put(field, "");
-            default -> o.put(field, "   ");
+            case 2 -> {
+                if (number) {
+                    o.remove(field);
+                } else {
+                    o.put(field, "");
+                }
+            }
+            default -> {
+                if (number) {
+                    o.putNull(field);
+                } else {
+                    o.put(field, "   ");
+                }
+            }
         }
         return o;
     }
