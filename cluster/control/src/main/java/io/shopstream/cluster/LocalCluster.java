@@ -152,7 +152,7 @@ public final class LocalCluster {
     /**
      * Writes {@code conf/} from {@code flink-conf/}: the same settings, with the JobManager and
      * REST address 127.0.0.1, bind addresses 127.0.0.1, checkpoints and savepoints under the
-     * cluster's home, the REST port and the Kafka broker of this cluster.
+     * cluster's home, the REST port and the Kafka broker of this cluster, and no metrics reporter.
      */
     public void writeLocalConf() throws IOException {
         Path conf = confDir();
@@ -173,6 +173,9 @@ public final class LocalCluster {
         String data = home.resolve("data").toUri().toString();
         rewrites.put("file:///opt/flink/data/", Matcher.quoteReplacement(data.endsWith("/") ? data : data + "/"));
         rewrites.put("(?m)^(\\s+bootstrap-servers:\\s*)kafka:9092", "$1" + bootstrapServers());
+        // Flink's Prometheus reporter listens on every interface and nothing scrapes it here: the
+        // list names only a reporter that is not configured, so none starts.
+        rewrites.put("(?m)^(\\s+reporters:\\s*)prom\\b", "$1none");
         for (Map.Entry<String, String> r : rewrites.entrySet()) {
             if (!Pattern.compile(r.getKey()).matcher(yaml).find()) {
                 throw new IllegalStateException("flink-conf/config.yaml no longer matches the local rewrite " + r.getKey());
