@@ -2,6 +2,8 @@ package io.shopstream.bench;
 
 import io.shopstream.bench.Measurements.Backend;
 import io.shopstream.bench.Measurements.Job;
+import io.shopstream.common.config.KafkaClientProperties;
+import io.shopstream.common.config.ShopOptions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -34,7 +36,8 @@ public final class BenchMain {
         if (o.rateTopic() != null) {
             System.out.printf("Sampling the rate of topic %s at %s for %s ...%n", o.rateTopic(), o.rateBootstrapServers(),
                     TimeUtils.formatWithHighestUnit(o.rateWindow()));
-            topicRate = TopicRate.measure(o.rateBootstrapServers(), o.rateTopic(), o.rateWindow(),
+            topicRate = TopicRate.measure(o.rateClient().withBootstrapServers(o.rateBootstrapServers()), o.rateTopic(),
+                    o.rateWindow(),
                     s -> System.out.printf("  %3.0f s: %,12.0f records/s over the last second%n", s.elapsedSeconds(),
                             s.recordsPerSecond()));
             System.out.printf("Topic %s: %,.0f records/s mean, %,.0f peak, %,d records in %.0f s%n", o.rateTopic(),
@@ -130,23 +133,29 @@ public final class BenchMain {
 
     /** The command's options; {@link #parse} fails on anything it does not know, before any work. */
     record Options(int events, int repeats, int maxParallelism, Path out, double eventRate, String rateBootstrapServers,
-            String rateTopic, Duration rateWindow, List<Job> jobs, String args) {
+            KafkaClientProperties rateClient, String rateTopic, Duration rateWindow, List<Job> jobs, String args) {
 
         static final String USAGE = "Usage: bin/shopstream-bench [--events N] [--repeats R] [--max-parallelism P]"
                 + " [--jobs enrich,category-stats,sessions,payments]"
                 + " [--event-rate EVENTS_PER_S] [--rate-bootstrap-servers HOST:PORT --rate-topic TOPIC"
-                + " [--rate-window 30s]] [--out DIR]";
+                + " [--rate-window 30s] [--kafka.properties.<client key> VALUE]... [--kafka.properties-file FILE]]"
+                + " [--out DIR]";
 
         private static final List<String> KEYS = List.of("events", "repeats", "max-parallelism", "event-rate", "out",
-                "rate-bootstrap-servers", "rate-topic", "rate-window", "jobs");
+                "rate-bootstrap-servers", "rate-topic", "rate-window", "jobs", ShopOptions.KAFKA_PROPERTIES_FILE.key());
 
         static Options parse(String... args) {
             Map<String, String> map = new LinkedHashMap<>();
+            Map<String, String> client = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 if (!args[i].startsWith("--")) {
                     throw new IllegalArgumentException("Bad argument " + args[i] + ". " + USAGE);
                 }
                 String key = args[i].substring(2);
+                if (key.startsWith(KafkaClientProperties.PREFIX) && i + 1 < args.length) {
+                    client.put(key.substring(KafkaClientProperties.PREFIX.length()), args[++i]);
+                    continue;
+                }
                 if (!KEYS.contains(key)) {
                     throw new IllegalArgumentException("Unknown option --" + key + ". " + USAGE);
                 }
@@ -160,8 +169,10 @@ public final class BenchMain {
             if ((servers == null) != (topic == null)) {
                 throw new IllegalArgumentException("--rate-bootstrap-servers and --rate-topic go together. " + USAGE);
             }
-            if (topic == null && map.containsKey("rate-window")) {
-                throw new IllegalArgumentException("--rate-window needs --rate-bootstrap-servers and --rate-topic. " + USAGE);
+            KafkaClientProperties rateClient = KafkaClientProperties.of(client, map.get(ShopOptions.KAFKA_PROPERTIES_FILE.key()));
+            if (topic == null && (map.containsKey("rate-window") || !rateClient.isEmpty())) {
+                throw new IllegalArgumentException("--rate-window and Kafka client properties need --rate-bootstrap-servers"
+                        + " and --rate-topic. " + USAGE);
             }
             Duration window = duration(map, "rate-window", "30s");
             if (window.toMillis() < 1000) {
@@ -173,7 +184,7 @@ public final class BenchMain {
                     positive(map, "max-parallelism", String.valueOf(Runtime.getRuntime().availableProcessors())),
                     Path.of(map.getOrDefault("out", "run/bench")),
                     number(map, "event-rate", "0"),
-                    servers, topic, window, jobs(map.getOrDefault("jobs", "")), String.join(" ", args));
+                    servers, rateClient, topic, window, jobs(map.getOrDefault("jobs", "")), String.join(" ", args));
         }
 
         /** A comma-separated list of the suite's job names; empty means all, in the suite's order. */

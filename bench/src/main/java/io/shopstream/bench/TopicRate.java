@@ -1,5 +1,7 @@
 package io.shopstream.bench;
 
+import io.shopstream.common.config.KafkaClientProperties;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +46,14 @@ final class TopicRate {
      * least one); {@code onSample} sees every sample as it is taken, the first one included.
      */
     static Measured measure(String bootstrapServers, String topic, Duration window, Consumer<Sample> onSample) {
+        return measure(KafkaClientProperties.none().withBootstrapServers(bootstrapServers), topic, window, onSample);
+    }
+
+    /** {@link #measure(String, String, Duration, Consumer)} with a client's settings: servers and security. */
+    static Measured measure(Properties client, String topic, Duration window, Consumer<Sample> onSample) {
+        String bootstrapServers = client.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(client);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "shopstream-bench-topic-rate");
         int intervals = (int) Math.max(1, (window.toMillis() + 999) / 1000);
         try (Admin admin = Admin.create(props)) {

@@ -1,9 +1,12 @@
 package io.shopstream.generator;
 
+import io.shopstream.common.config.KafkaClientProperties;
 import io.shopstream.common.config.ShopOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -22,7 +25,8 @@ public final class GeneratorMain {
     private GeneratorMain() {}
 
     /** The parsed command line: where to write, and what to generate. */
-    record Options(String bootstrapServers, ShopPublisher.Topics topics, GeneratorSettings settings) {}
+    record Options(String bootstrapServers, KafkaClientProperties client, ShopPublisher.Topics topics,
+            GeneratorSettings settings) {}
 
     public static void main(String[] args) throws Exception {
         for (String arg : args) {
@@ -40,10 +44,11 @@ public final class GeneratorMain {
             return;
         }
         System.out.println("ShopStream generator: " + options.settings().describe());
-        System.out.println("Writing to " + options.bootstrapServers() + " " + options.topics());
+        System.out.println("Writing to " + options.bootstrapServers() + " " + options.topics()
+                + (options.client().isEmpty() ? "" : " with Kafka client properties " + options.client()));
 
-        ShopPublisher publisher =
-                ShopPublisher.create(options.settings(), options.bootstrapServers(), options.topics());
+        ShopPublisher publisher = ShopPublisher.create(options.settings(), options.client(), options.bootstrapServers(),
+                options.topics());
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             publisher.stop();
@@ -78,6 +83,8 @@ public final class GeneratorMain {
         String customers = ShopOptions.TOPIC_CUSTOMERS.defaultValue();
         String events = ShopOptions.TOPIC_EVENTS.defaultValue();
         String payments = ShopOptions.TOPIC_PAYMENTS.defaultValue();
+        Map<String, String> clientOptions = new LinkedHashMap<>();
+        String clientFile = null;
         List<String> rest = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -89,7 +96,8 @@ public final class GeneratorMain {
                 key = key.substring(0, eq);
             }
             boolean ours = key.equals("bootstrap-servers") || key.equals(ShopOptions.BOOTSTRAP_SERVERS.key())
-                    || key.startsWith("topics.");
+                    || key.startsWith("topics.") || key.startsWith(KafkaClientProperties.PREFIX)
+                    || key.equals(ShopOptions.KAFKA_PROPERTIES_FILE.key());
             if (!ours) {
                 rest.add(arg);
                 continue;
@@ -100,7 +108,11 @@ public final class GeneratorMain {
                 }
                 value = args[++i];
             }
-            if (key.equals(ShopOptions.TOPIC_PRODUCTS.key())) {
+            if (key.startsWith(KafkaClientProperties.PREFIX)) {
+                clientOptions.put(key.substring(KafkaClientProperties.PREFIX.length()), value);
+            } else if (key.equals(ShopOptions.KAFKA_PROPERTIES_FILE.key())) {
+                clientFile = value;
+            } else if (key.equals(ShopOptions.TOPIC_PRODUCTS.key())) {
                 products = value;
             } else if (key.equals(ShopOptions.TOPIC_CUSTOMERS.key())) {
                 customers = value;
@@ -116,7 +128,7 @@ public final class GeneratorMain {
                 bootstrap = value;
             }
         }
-        return new Options(bootstrap, new ShopPublisher.Topics(products, customers, events, payments),
+        return new Options(bootstrap, KafkaClientProperties.of(clientOptions, clientFile), new ShopPublisher.Topics(products, customers, events, payments),
                 GeneratorSettings.fromArgs(rest.toArray(String[]::new)));
     }
 
@@ -125,6 +137,8 @@ public final class GeneratorMain {
         StringBuilder sb = new StringBuilder("Usage: shopstream-generator [--key value]...\n\n");
         sb.append("  --bootstrap-servers HOST:PORT   default ").append(ShopOptions.BOOTSTRAP_SERVERS.defaultValue())
                 .append('\n');
+        sb.append("  --kafka.properties.<client key> VALUE   any Kafka producer property (security.protocol, sasl.*, ssl.*)\n");
+        sb.append("  --kafka.properties-file FILE   Kafka client properties in Kafka's format\n");
         sb.append("  --topics.products|customers|events|payments TOPIC   defaults shop.products, shop.customers,"
                 + " shop.events, shop.payments\n\nGenerator options (defaults):\n");
         String text = d.toString();

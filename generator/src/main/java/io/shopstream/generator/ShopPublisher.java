@@ -1,5 +1,6 @@
 package io.shopstream.generator;
 
+import io.shopstream.common.config.KafkaClientProperties;
 import io.shopstream.common.kafka.ProducerSettings;
 import java.time.Duration;
 import java.util.Locale;
@@ -54,10 +55,16 @@ public final class ShopPublisher implements Runnable {
         this.topics = topics;
     }
 
-    /** A publisher with its own idempotent producer for {@code bootstrapServers}. */
+    /** A publisher with its own idempotent producer for a PLAINTEXT broker such as the suite's own. */
     public static ShopPublisher create(GeneratorSettings settings, String bootstrapServers, Topics topics) {
-        return new ShopPublisher(new ShopGenerator(settings),
-                new KafkaProducer<>(ProducerSettings.idempotent(bootstrapServers, "shopstream-generator")), topics);
+        return create(settings, KafkaClientProperties.none(), bootstrapServers, topics);
+    }
+
+    /** A publisher with its own idempotent producer, with the user's Kafka client properties (security). */
+    public static ShopPublisher create(GeneratorSettings settings, KafkaClientProperties client, String bootstrapServers,
+            Topics topics) {
+        return new ShopPublisher(new ShopGenerator(settings), new KafkaProducer<>(
+                ProducerSettings.idempotent(client.withBootstrapServers(bootstrapServers), "shopstream-generator")), topics);
     }
 
     public GeneratorStats stats() {

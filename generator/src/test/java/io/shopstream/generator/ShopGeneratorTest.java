@@ -287,6 +287,18 @@ class ShopGeneratorTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("topics.enriched");
     }
 
+    @Test
+    void commandLineTakesKafkaClientPropertiesAndChecksTheirKeys() {
+        GeneratorMain.Options o = GeneratorMain.parse("--kafka.properties.security.protocol", "SASL_SSL",
+                "--kafka.properties.sasl.mechanism=SCRAM-SHA-512", "--rate", "5");
+        assertThat(o.client().asMap())
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512"));
+        assertThat(o.settings().rate()).isEqualTo(5);
+        assertThatThrownBy(() -> GeneratorMain.parse("--kafka.properties.sasl.mechansim", "PLAIN"))
+                .hasMessageContaining("Unknown Kafka client property 'sasl.mechansim'")
+                .hasMessageContaining("did you mean 'sasl.mechanism'");
+    }
+
     // ---- helpers ----
 
     private static Parsed<?> decode(GeneratedRecord r) {

@@ -2,23 +2,32 @@ package io.shopstream.testkit;
 
 import io.shopstream.common.kafka.ProducerSettings;
 import io.shopstream.common.kafka.TopicReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -28,18 +37,38 @@ import org.apache.kafka.common.test.TestKitNodes;
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
+    /** The user of the {@link #startWithSecuredListener() secured listener}. */
+    public static final String SECURED_USER = "shop-client";
+
+    private static final String SECURED_LISTENER = "SECURED";
+
     private final KafkaClusterTestKit cluster;
+    private final SecuredListener secured;
     private KafkaProducer<byte[], byte[]> producer;
     private final java.util.concurrent.atomic.AtomicReference<Exception> sendError = new java.util.concurrent.atomic.AtomicReference<>();
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster) {
+    private EmbeddedKafka(KafkaClusterTestKit cluster, SecuredListener secured) {
         this.cluster = cluster;
+        this.secured = secured;
     }
 
     /** Starts a single-node cluster and waits until the broker is ready (about 2 s). */
     public static EmbeddedKafka start() {
+        return start(null);
+    }
+
+    /**
+     * Starts a single-node cluster that also has a SASL_SSL listener with SCRAM-SHA-512 login, a
+     * certificate for 127.0.0.1 generated now (Java's keytool), and one user, {@link #SECURED_USER},
+     * with a random password. The PLAINTEXT listener stays for the test's own producers and readers.
+     */
+    public static EmbeddedKafka startWithSecuredListener() {
+        return start(SecuredListener.create());
+    }
+
+    private static EmbeddedKafka start(SecuredListener secured) {
         try {
-            KafkaClusterTestKit cluster =
+            KafkaClusterTestKit.Builder builder =
                     new KafkaClusterTestKit.Builder(
                                     new TestKitNodes.Builder()
                                             .setCombined(true)
@@ -51,12 +80,19 @@ public final class EmbeddedKafka implements AutoCloseable {
                             .setConfigProp("transaction.state.log.min.isr", "1")
                             .setConfigProp("group.initial.rebalance.delay.ms", "0")
                             .setConfigProp("num.partitions", "4")
-                            .setConfigProp("auto.create.topics.enable", "false")
-                            .build();
+                            .setConfigProp("auto.create.topics.enable", "false");
+            if (secured != null) {
+                secured.brokerConfig().forEach(builder::setConfigProp);
+            }
+            KafkaClusterTestKit cluster = builder.build();
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            return new EmbeddedKafka(cluster);
+            EmbeddedKafka kafka = new EmbeddedKafka(cluster, secured);
+            if (secured != null) {
+                kafka.addSecuredUser();
+            }
+            return kafka;
         } catch (Exception e) {
             throw new IllegalStateException("Cannot start the embedded Kafka cluster", e);
         }
@@ -64,6 +100,131 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return cluster.bootstrapServers();
+    }
+
+    /** The SASL_SSL listener's address (only with {@link #startWithSecuredListener()}). */
+    public String securedBootstrapServers() {
+        if (secured == null) {
+            throw new IllegalStateException("This broker has no secured listener: use startWithSecuredListener()");
+        }
+        int port = cluster.brokers().values().iterator().next().boundPort(ListenerName.normalised(SECURED_LISTENER));
+        return "127.0.0.1:" + port;
+    }
+
+    /**
+     * The job arguments of a client of the secured listener, logging in as {@link #SECURED_USER}
+     * with {@code password}: {@code --kafka.bootstrap-servers} and the {@code kafka.properties.*}
+     * options for SASL_SSL, SCRAM-SHA-512 and the generated truststore.
+     */
+    public List<String> securedClientArgs(String password) {
+        List<String> args = new ArrayList<>(List.of("--kafka.bootstrap-servers", securedBootstrapServers()));
+        secured.clientProperties(password).forEach((k, v) -> args.addAll(List.of("--kafka.properties." + k, v)));
+        return args;
+    }
+
+    /** The password of {@link #SECURED_USER}. */
+    public String securedPassword() {
+        return secured.password();
+    }
+
+    /** Creates the SCRAM user over the PLAINTEXT listener and waits until the secured listener accepts it. */
+    private void addSecuredUser() throws Exception {
+        try (Admin admin = admin()) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(SECURED_USER,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), secured.password())))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        Properties props = new Properties();
+        props.putAll(secured.clientProperties(secured.password()));
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, securedBootstrapServers());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try (Admin admin = Admin.create(props)) {
+                admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                // The credential reaches the broker through the metadata log a moment after it is stored.
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** The broker and client sides of the SASL_SSL listener: a certificate for 127.0.0.1 and a password. */
+    private record SecuredListener(Path keystore, Path truststore, String storePassword, String password) {
+
+        static SecuredListener create() {
+            try {
+                Path dir = Files.createTempDirectory("shopstream-tls");
+                String storePassword = UUID.randomUUID().toString();
+                Path keystore = dir.resolve("broker.p12");
+                Path certificate = dir.resolve("broker.pem");
+                Path truststore = dir.resolve("truststore.p12");
+                keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                        "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
+                        "-keystore", keystore.toString(), "-storepass", storePassword, "-keypass", storePassword);
+                keytool("-exportcert", "-rfc", "-alias", "broker", "-keystore", keystore.toString(), "-storepass",
+                        storePassword, "-file", certificate.toString());
+                keytool("-importcert", "-noprompt", "-alias", "broker", "-file", certificate.toString(), "-storetype",
+                        "PKCS12", "-keystore", truststore.toString(), "-storepass", storePassword);
+                // deleteOnExit removes in reverse order of registration: the files, then the folder.
+                dir.toFile().deleteOnExit();
+                for (Path p : List.of(keystore, certificate, truststore)) {
+                    p.toFile().deleteOnExit();
+                }
+                return new SecuredListener(keystore, truststore, storePassword, UUID.randomUUID().toString());
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot create the test certificate", e);
+            }
+        }
+
+        Map<String, String> brokerConfig() {
+            String prefix = "listener.name." + SECURED_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+            Map<String, String> config = new LinkedHashMap<>();
+            config.put("listeners", "EXTERNAL://localhost:0,CONTROLLER://localhost:0," + SECURED_LISTENER + "://127.0.0.1:0");
+            config.put("listener.security.protocol.map",
+                    "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT," + SECURED_LISTENER + ":SASL_SSL");
+            config.put(prefix + "sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            config.put(prefix + "scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            config.put(prefix + "ssl.keystore.type", "PKCS12");
+            config.put(prefix + "ssl.keystore.location", keystore.toString());
+            config.put(prefix + "ssl.keystore.password", storePassword);
+            config.put(prefix + "ssl.key.password", storePassword);
+            return config;
+        }
+
+        Map<String, String> clientProperties(String loginPassword) {
+            Map<String, String> props = new LinkedHashMap<>();
+            props.put("security.protocol", "SASL_SSL");
+            props.put("sasl.mechanism", "SCRAM-SHA-512");
+            props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                    + SECURED_USER + "\" password=\"" + loginPassword + "\";");
+            props.put("ssl.truststore.type", "PKCS12");
+            props.put("ssl.truststore.location", truststore.toString());
+            props.put("ssl.truststore.password", storePassword);
+            return props;
+        }
+
+        private static void keytool(String... args) throws IOException {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+            command.addAll(List.of(args));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            try {
+                String output = new String(process.getInputStream().readAllBytes());
+                if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                    throw new IOException("keytool " + args[0] + " failed: " + output);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
     }
 
     /** Creates topics with the given partitions; {@code compacted} sets cleanup.policy=compact. */

@@ -8,11 +8,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.FallbackKey;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.ReadableConfig;
 
 /**
@@ -29,7 +32,9 @@ public final class JobConfig {
      * records, and {@code Parsed}, which nothing changes after decoding): chained operators then
      * hand records on without Flink's defensive deep copy (a copy per record per chained operator).
      * RocksDB gets Bloom filters: most of its reads are misses (a new event id in de-duplication,
-     * a customer with nothing held), which without a filter search every level of the tree.
+     * a customer with nothing held), which without a filter search every level of the tree. A
+     * checkpoint may take 5 minutes (Flink's default is 10), so that the sinks' Kafka transactions
+     * (10 minutes by default) outlive a checkpoint interval plus a checkpoint.
      */
     public static final Map<String, String> FLINK_DEFAULTS =
             Map.of(
@@ -37,18 +42,22 @@ public final class JobConfig {
                     "execution.checkpointing.incremental", "true",
                     "execution.checkpointing.interval", "10 s",
                     "execution.checkpointing.mode", "EXACTLY_ONCE",
+                    "execution.checkpointing.timeout", "5 min",
                     "pipeline.object-reuse", "true",
                     "state.backend.rocksdb.use-bloom-filter", "true");
 
     private final String job;
     private final Configuration shop;
     private final Configuration flink;
+    private final KafkaClientProperties kafkaClient;
     private final Map<String, String> sources;
 
-    private JobConfig(String job, Configuration shop, Configuration flink, Map<String, String> sources) {
+    private JobConfig(String job, Configuration shop, Configuration flink, KafkaClientProperties kafkaClient,
+            Map<String, String> sources) {
         this.job = job;
         this.shop = shop;
         this.flink = flink;
+        this.kafkaClient = kafkaClient;
         this.sources = sources;
     }
 
@@ -65,10 +74,14 @@ public final class JobConfig {
         Map<String, String> sources = new LinkedHashMap<>();
         Configuration shop = new Configuration();
         Configuration flink = new Configuration();
+        Map<String, String> kafkaOptions = new LinkedHashMap<>();
 
         // config.yaml: our keys are validated, Flink's are the cluster's business.
         for (Map.Entry<String, String> e : base.toMap().entrySet()) {
-            if (isShopKey(e.getKey())) {
+            if (e.getKey().startsWith(KafkaClientProperties.PREFIX)) {
+                kafkaOptions.put(e.getKey().substring(KafkaClientProperties.PREFIX.length()), e.getValue());
+                sources.put(e.getKey(), "config.yaml");
+            } else if (isShopKey(e.getKey())) {
                 setShop(shop, e.getKey(), e.getValue());
                 sources.put(e.getKey(), "config.yaml");
             }
@@ -109,7 +122,9 @@ public final class JobConfig {
                 throw new ConfigException(
                         "Unexpected argument '" + arg + "': use --key value or -Dkey=value (see --help)");
             }
-            if (isShopKey(key)) {
+            if (key.startsWith(KafkaClientProperties.PREFIX)) {
+                kafkaOptions.put(key.substring(KafkaClientProperties.PREFIX.length()), value);
+            } else if (isShopKey(key)) {
                 setShop(shop, key, value);
             } else if (source.equals("-D")) {
                 setFlink(flink, key, value);
@@ -119,7 +134,12 @@ public final class JobConfig {
             sources.put(key, source.equals("-D") ? "-D" : "argument");
         }
         validate(shop);
-        return new JobConfig(job, shop, flink, sources);
+        Configuration effective = Configuration.fromMap(base.toMap());
+        effective.addAll(flink);
+        checkTransactionTimeout(shop, effective);
+        KafkaClientProperties kafkaClient =
+                KafkaClientProperties.of(kafkaOptions, shop.get(ShopOptions.KAFKA_PROPERTIES_FILE));
+        return new JobConfig(job, shop, flink, kafkaClient, sources);
     }
 
     public String job() {
@@ -128,6 +148,16 @@ public final class JobConfig {
 
     public <T> T get(ConfigOption<T> option) {
         return shop.get(option);
+    }
+
+    /** The Kafka client properties every Kafka client of the job takes (security and tuning). */
+    public KafkaClientProperties kafkaClient() {
+        return kafkaClient;
+    }
+
+    /** A Kafka client's base settings: the {@link #kafkaClient() client properties} and the bootstrap servers. */
+    public Properties kafkaProperties() {
+        return kafkaClient.withBootstrapServers(get(ShopOptions.BOOTSTRAP_SERVERS));
     }
 
     /**
@@ -140,16 +170,24 @@ public final class JobConfig {
         return conf;
     }
 
-    /** Prints the effective configuration, one key per line, with where each value came from. */
+    /**
+     * Prints the effective configuration, one key per line, with where each value came from.
+     * Secrets (Kafka password-type properties, Flink's sensitive keys) are masked.
+     */
     public void print(PrintStream out) {
         out.println("ShopStream job '" + job + "' configuration:");
         for (ConfigOption<?> option : ShopOptions.ALL) {
             String from = sources.getOrDefault(option.key(), "default");
             out.printf("  %-34s = %-28s (%s)%n", option.key(), format(shop.get(option)), from);
         }
+        for (Map.Entry<String, String> e : kafkaClient.masked().entrySet()) {
+            String key = KafkaClientProperties.PREFIX + e.getKey();
+            out.printf("  %-34s = %-28s (%s)%n", key, e.getValue(), sources.getOrDefault(key, "kafka.properties-file"));
+        }
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(flinkConfiguration().toMap()).entrySet()) {
             String from = sources.getOrDefault(e.getKey(), e.getKey().equals("pipeline.generic-types") ? "always" : "suite default");
-            out.printf("  %-34s = %-28s (%s)%n", e.getKey(), e.getValue(), from);
+            String value = GlobalConfiguration.isSensitive(e.getKey()) ? "******" : e.getValue();
+            out.printf("  %-34s = %-28s (%s)%n", e.getKey(), value, from);
         }
     }
 
@@ -161,6 +199,9 @@ public final class JobConfig {
             sb.append(String.format("  --%-32s default %s%n      %s%n", option.key(),
                     format(option.defaultValue()), describe(option)));
         }
+        sb.append(String.format("  --%-32s%n      %s%n", KafkaClientProperties.PREFIX + "<client key> VALUE",
+                "Any Kafka consumer/producer/admin client property, e.g. --kafka.properties.security.protocol SASL_SSL."
+                        + " Secrets can come from Kafka's config providers (config.providers=file, ${file:PATH:KEY})."));
         sb.append("\nAny Flink option can be given as -Dkey=value (for example"
                 + " -Dexecution.checkpointing.interval=5s -Dstate.backend.type=hashmap).\n");
         return sb.toString();
@@ -178,6 +219,9 @@ public final class JobConfig {
     }
 
     private static String format(Object value) {
+        if (value == null) {
+            return "(none)";
+        }
         if (value instanceof Duration d) {
             return humanDuration(d);
         }
@@ -264,10 +308,24 @@ public final class JobConfig {
             }
         }
         StartingOffsets.parse(shop.get(ShopOptions.STARTING_OFFSETS));
-        if (shop.get(ShopOptions.TRANSACTION_TIMEOUT).compareTo(Duration.ofMinutes(15)) > 0) {
-            throw new ConfigException(
-                    "Option 'kafka.transaction-timeout' is " + humanDuration(shop.get(ShopOptions.TRANSACTION_TIMEOUT))
-                            + ", above the 15 min that Kafka brokers accept by default (transaction.max.timeout.ms)");
+    }
+
+    /**
+     * A sink's transaction is opened after one checkpoint and committed when the next completes:
+     * it must outlive a checkpoint interval plus a checkpoint, or Kafka aborts it and the job
+     * fails over and over. (Whether the broker accepts the timeout is checked at start against
+     * its {@code transaction.max.timeout.ms}: {@code KafkaStartupCheck}.)
+     */
+    private static void checkTransactionTimeout(Configuration shop, Configuration flink) {
+        Duration transaction = shop.get(ShopOptions.TRANSACTION_TIMEOUT);
+        Duration interval = flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL);
+        Duration checkpoint = flink.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT);
+        if (interval != null && transaction.compareTo(interval.plus(checkpoint)) <= 0) {
+            throw new ConfigException("Option 'kafka.transaction-timeout' is " + humanDuration(transaction)
+                    + ", not above execution.checkpointing.interval (" + humanDuration(interval)
+                    + ") + execution.checkpointing.timeout (" + humanDuration(checkpoint)
+                    + "): Kafka would abort a transaction before its checkpoint commits it."
+                    + " Raise kafka.transaction-timeout or lower the checkpoint timeout.");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.shopstream.common.config;
 
+import io.shopstream.common.kafka.KafkaStartupCheck;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** Start-up shared by every job's {@code main}: parse and print the configuration, set up Flink. */
@@ -11,11 +12,13 @@ public final class JobSetup {
     public record Started(StreamExecutionEnvironment env, JobConfig config) {}
 
     /**
-     * Reads the configuration for {@code job} (see {@link JobConfig}), prints it, and applies its
-     * Flink settings to the execution environment. Returns null after printing the usage for
-     * {@code --help}. A bad key or value fails with a {@link ConfigException} naming it.
+     * Reads the configuration for {@code job} (see {@link JobConfig}), prints it, checks that Kafka
+     * has what the job needs ({@link KafkaStartupCheck}: broker, login, {@code topics}, transaction
+     * timeout), and applies its Flink settings to the execution environment. Returns null after
+     * printing the usage for {@code --help}. A bad key or value, or a Kafka set-up the job cannot
+     * run on, fails with a {@link ConfigException} naming the key, topic or broker.
      */
-    public static Started start(String job, String[] args) {
+    public static Started start(String job, KafkaStartupCheck.Topics topics, String[] args) {
         for (String arg : args) {
             if (arg.equals("--help") || arg.equals("-h")) {
                 System.out.println(JobConfig.usage(job));
@@ -31,6 +34,12 @@ public final class JobSetup {
             throw e;
         }
         config.print(System.out);
+        try {
+            KafkaStartupCheck.check(config, topics);
+        } catch (ConfigException e) {
+            System.err.println("ShopStream " + job + ": cannot start: " + e.getMessage());
+            throw e;
+        }
         env.configure(config.flinkConfiguration());
         return new Started(env, config);
     }

@@ -46,6 +46,23 @@ public final class ShopOptions {
                                     + " transaction.max.timeout.ms (15 min by default) and must exceed the"
                                     + " checkpoint interval plus the longest expected downtime.");
 
+    public static final ConfigOption<String> KAFKA_PROPERTIES_FILE =
+            key("kafka.properties-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "A file in Kafka's client-properties format (security.protocol, sasl.*, ssl.*, ...) whose"
+                                    + " properties every Kafka client of the job takes; a kafka.properties.<client key>"
+                                    + " option overrides a line of it. Read where the job is started.");
+
+    public static final ConfigOption<Duration> STARTUP_CHECK_TIMEOUT =
+            key("kafka.startup-check-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "How long a job waits at start for Kafka to answer its checks (broker reachable, login"
+                                    + " accepted, topics present, transaction timeout accepted) before it fails.");
+
     // ---- Topics ----
 
     public static final ConfigOption<String> TOPIC_PRODUCTS = topic("products", "shop.products");
@@ -178,6 +195,7 @@ public final class ShopOptions {
     public static final List<ConfigOption<?>> ALL =
             List.of(
                     BOOTSTRAP_SERVERS, GROUP_ID_PREFIX, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT,
+                    KAFKA_PROPERTIES_FILE, STARTUP_CHECK_TIMEOUT,
                     TOPIC_PRODUCTS, TOPIC_CUSTOMERS, TOPIC_EVENTS, TOPIC_PAYMENTS, TOPIC_ENRICHED, TOPIC_DLQ,
                     TOPIC_CATEGORY_STATS, TOPIC_CATEGORY_STATS_LATE, TOPIC_SESSIONS, TOPIC_SESSIONS_LATE,
                     TOPIC_ORDERS_PAID, TOPIC_ORDERS_UNPAID, TOPIC_PAYMENTS_ORPHANED,
@@ -186,7 +204,10 @@ public final class ShopOptions {
                     CATEGORY_WINDOW_SIZE, CATEGORY_ALLOWED_LATENESS, SESSION_GAP,
                     PAYMENT_BEFORE_ORDER, PAYMENT_AFTER_ORDER);
 
-    /** Key prefixes that belong to ShopStream; a key under one of them must be a known option. */
+    /**
+     * Key prefixes that belong to ShopStream; a key under one of them must be a known option, or a
+     * Kafka client property under {@code kafka.properties.} ({@link KafkaClientProperties}).
+     */
     public static final List<String> PREFIXES =
             List.of("kafka.", "topics.", "input.", "source.", "watermark.", "enrich.", "category-stats.",
                     "sessions.", "payments.");

@@ -52,8 +52,7 @@ public final class KafkaIO {
     }
 
     private static Properties consumerProperties(JobConfig config, String topic) {
-        Properties properties = new Properties();
-        properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(ShopOptions.BOOTSTRAP_SERVERS));
+        Properties properties = config.kafkaProperties();
         properties.setProperty(ConsumerConfig.GROUP_ID_CONFIG, config.get(ShopOptions.GROUP_ID_PREFIX) + "-" + config.job());
         properties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.setProperty("client.id.prefix", config.get(ShopOptions.GROUP_ID_PREFIX) + "-" + config.job() + "-" + topic);
@@ -105,7 +104,7 @@ public final class KafkaIO {
      */
     public static <T> KafkaSink<T> exactlyOnceSink(JobConfig config, String topic, KeySelector<T, String> key) {
         return KafkaSink.<T>builder()
-                .setBootstrapServers(config.get(ShopOptions.BOOTSTRAP_SERVERS))
+                .setKafkaProducerConfig(config.kafkaProperties())
                 .setRecordSerializer(new JsonRecordSerializer<>(topic, key))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(ShopOptions.TRANSACTIONAL_ID_PREFIX) + "-" + config.job() + "-" + topic)

@@ -1,5 +1,6 @@
 package io.shopstream.common.kafka;
 
+import io.shopstream.common.config.KafkaClientProperties;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -18,10 +19,18 @@ public final class ProducerSettings {
 
     private ProducerSettings() {}
 
-    /** Idempotent, {@code acks=all}, byte-array keys and values, 5 ms linger. */
+    /** Idempotent, {@code acks=all}, byte-array keys and values, 5 ms linger, to a PLAINTEXT broker such as the suite's own. */
     public static Properties idempotent(String bootstrapServers) {
+        return idempotent(KafkaClientProperties.none().withBootstrapServers(bootstrapServers));
+    }
+
+    /**
+     * {@link #idempotent(String)} on top of a client's base settings: the bootstrap servers and
+     * the user's client properties (security), as {@code JobConfig.kafkaProperties()} gives them.
+     */
+    public static Properties idempotent(Properties client) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(client);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -32,8 +41,8 @@ public final class ProducerSettings {
     }
 
     /** {@link #idempotent} with a client id, which names the producer in the broker's logs and metrics. */
-    public static Properties idempotent(String bootstrapServers, String clientId) {
-        Properties props = idempotent(bootstrapServers);
+    public static Properties idempotent(Properties client, String clientId) {
+        Properties props = idempotent(client);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         return props;
     }

@@ -1,5 +1,6 @@
 package io.shopstream.common.kafka;
 
+import io.shopstream.common.config.KafkaClientProperties;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +21,14 @@ public final class TopicReader {
 
     private TopicReader() {}
 
-    /** Feeds every committed record of {@code topic}, partition by partition in offset order per poll, to {@code handler}. */
-    public static void readToEnd(String bootstrapServers, String topic, Duration timeout,
+    /**
+     * Feeds every committed record of {@code topic}, partition by partition in offset order per poll,
+     * to {@code handler}. {@code client} holds the bootstrap servers and any client properties
+     * (security), as {@code JobConfig.kafkaProperties()} gives them.
+     */
+    public static void readToEnd(Properties client, String topic, Duration timeout,
             Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(readCommittedProperties(bootstrapServers))) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(readCommittedProperties(client))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();
@@ -41,8 +46,18 @@ public final class TopicReader {
         }
     }
 
+    /** {@link #readToEnd(Properties, String, Duration, Consumer)} from a PLAINTEXT broker, such as the suite's own. */
+    public static void readToEnd(String bootstrapServers, String topic, Duration timeout,
+            Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        readToEnd(plaintext(bootstrapServers), topic, timeout, handler);
+    }
+
+    public static void readToEnd(Properties client, String topic, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
+        readToEnd(client, topic, Duration.ofSeconds(TimeUnit.MINUTES.toSeconds(10)), handler);
+    }
+
     public static void readToEnd(String bootstrapServers, String topic, Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-        readToEnd(bootstrapServers, topic, Duration.ofSeconds(TimeUnit.MINUTES.toSeconds(10)), handler);
+        readToEnd(plaintext(bootstrapServers), topic, handler);
     }
 
     /**
@@ -75,13 +90,22 @@ public final class TopicReader {
      * embedded run's output watcher and the cluster measurement's timeline.
      */
     public static Properties readCommittedProperties(String servers) {
+        return readCommittedProperties(plaintext(servers));
+    }
+
+    /** {@link #readCommittedProperties(String)} on top of a client's base settings (servers, security). */
+    public static Properties readCommittedProperties(Properties client) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        props.putAll(client);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         return props;
+    }
+
+    private static Properties plaintext(String servers) {
+        return KafkaClientProperties.none().withBootstrapServers(servers);
     }
 }

@@ -88,8 +88,12 @@ class JobConfigTest {
                 .hasMessageContaining("soon");
         assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--input.max-record-bytes", "-1"))
                 .hasMessageContaining("'input.max-record-bytes' must be positive");
-        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--kafka.transaction-timeout", "1h"))
-                .hasMessageContaining("transaction.max.timeout.ms");
+        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--kafka.transaction-timeout", "5min"))
+                .hasMessage("Option 'kafka.transaction-timeout' is 5 min, not above execution.checkpointing.interval"
+                        + " (10 s) + execution.checkpointing.timeout (5 min): Kafka would abort a transaction before"
+                        + " its checkpoint commits it. Raise kafka.transaction-timeout or lower the checkpoint timeout.");
+        assertThat(JobConfig.fromArgs("enrich", "--kafka.transaction-timeout", "5min", "-Dexecution.checkpointing.timeout=1min")
+                .get(ShopOptions.TRANSACTION_TIMEOUT)).isEqualTo(java.time.Duration.ofMinutes(5));
         assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--topics.dlq", " "))
                 .hasMessageContaining("'topics.dlq' must not be empty");
     }

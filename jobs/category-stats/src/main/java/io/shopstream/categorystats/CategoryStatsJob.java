@@ -8,12 +8,14 @@ import io.shopstream.common.json.DeadLetterSplitter.Split;
 import io.shopstream.common.json.EnrichedEventFormat;
 import io.shopstream.common.json.Parsed;
 import io.shopstream.common.kafka.KafkaIO;
+import io.shopstream.common.kafka.KafkaStartupCheck;
 import io.shopstream.common.model.CategoryStats;
 import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.time.LateEvents;
 import io.shopstream.common.time.WatermarkKeeper;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -31,6 +33,11 @@ import org.apache.flink.util.OutputTag;
 public final class CategoryStatsJob {
 
     public static final String NAME = "category-stats";
+
+    /** The topics the job reads and writes, checked at start ({@link KafkaStartupCheck}). */
+    public static final KafkaStartupCheck.Topics TOPICS = new KafkaStartupCheck.Topics(
+            List.of(ShopOptions.TOPIC_ENRICHED),
+            List.of(ShopOptions.TOPIC_CATEGORY_STATS, ShopOptions.TOPIC_CATEGORY_STATS_LATE, ShopOptions.TOPIC_DLQ));
 
     /** Events too late for their window (beyond the allowed lateness). */
     public static final OutputTag<EnrichedEvent> TOO_LATE =
@@ -101,7 +108,7 @@ public final class CategoryStatsJob {
     }
 
     public static void main(String[] args) throws Exception {
-        JobSetup.Started started = JobSetup.start(NAME, args);
+        JobSetup.Started started = JobSetup.start(NAME, TOPICS, args);
         if (started == null) {
             return;
         }

@@ -11,11 +11,13 @@ import io.shopstream.common.json.EventFormat;
 import io.shopstream.common.json.Parsed;
 import io.shopstream.common.json.ProductFormat;
 import io.shopstream.common.kafka.KafkaIO;
+import io.shopstream.common.kafka.KafkaStartupCheck;
 import io.shopstream.common.model.CustomerUpdate;
 import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.Event;
 import io.shopstream.common.model.ProductUpdate;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -28,6 +30,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class EnrichJob {
 
     public static final String NAME = "enrich";
+
+    /** The topics the job reads and writes, checked at start ({@link KafkaStartupCheck}). */
+    public static final KafkaStartupCheck.Topics TOPICS = new KafkaStartupCheck.Topics(
+            List.of(ShopOptions.TOPIC_EVENTS, ShopOptions.TOPIC_PRODUCTS, ShopOptions.TOPIC_CUSTOMERS),
+            List.of(ShopOptions.TOPIC_ENRICHED, ShopOptions.TOPIC_DLQ));
 
     private EnrichJob() {}
 
@@ -79,7 +86,7 @@ public final class EnrichJob {
     }
 
     public static void main(String[] args) throws Exception {
-        JobSetup.Started started = JobSetup.start(NAME, args);
+        JobSetup.Started started = JobSetup.start(NAME, TOPICS, args);
         if (started == null) {
             return;
         }

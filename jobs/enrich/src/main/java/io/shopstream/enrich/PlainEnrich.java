@@ -165,7 +165,7 @@ public final class PlainEnrich {
      * them through the loop: the oracle over what is in Kafka now.
      */
     public void consumeToEnd(JobConfig config, Output out) {
-        String servers = config.get(ShopOptions.BOOTSTRAP_SERVERS);
+        Properties servers = config.kafkaProperties();
         TopicReader.readToEnd(servers, config.get(ShopOptions.TOPIC_PRODUCTS),
                 r -> onProduct(r.topic(), r.partition(), r.offset(), r.key(), r.value(), out));
         TopicReader.readToEnd(servers, config.get(ShopOptions.TOPIC_CUSTOMERS),
@@ -196,7 +196,7 @@ public final class PlainEnrich {
      * measurement times it): returns after the producer's close, which waits for every send.
      */
     public static PlainEnrich toKafka(JobConfig config) {
-        Properties props = ProducerSettings.idempotent(config.get(ShopOptions.BOOTSTRAP_SERVERS), "shopstream-enrich-plain");
+        Properties props = ProducerSettings.idempotent(config.kafkaProperties(), "shopstream-enrich-plain");
         PlainEnrich loop = new PlainEnrich(config);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             String enrichedTopic = config.get(ShopOptions.TOPIC_ENRICHED);

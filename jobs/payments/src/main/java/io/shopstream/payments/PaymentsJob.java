@@ -9,6 +9,7 @@ import io.shopstream.common.json.EnrichedEventFormat;
 import io.shopstream.common.json.Parsed;
 import io.shopstream.common.json.PaymentFormat;
 import io.shopstream.common.kafka.KafkaIO;
+import io.shopstream.common.kafka.KafkaStartupCheck;
 import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.EventType;
@@ -19,6 +20,7 @@ import io.shopstream.common.model.UnpaidOrder;
 import io.shopstream.common.time.LateEvents;
 import io.shopstream.common.time.WatermarkKeeper;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -36,6 +38,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class PaymentsJob {
 
     public static final String NAME = "payments";
+
+    /** The topics the job reads and writes, checked at start ({@link KafkaStartupCheck}). */
+    public static final KafkaStartupCheck.Topics TOPICS = new KafkaStartupCheck.Topics(
+            List.of(ShopOptions.TOPIC_ENRICHED, ShopOptions.TOPIC_PAYMENTS),
+            List.of(ShopOptions.TOPIC_ORDERS_PAID, ShopOptions.TOPIC_ORDERS_UNPAID,
+                    ShopOptions.TOPIC_PAYMENTS_ORPHANED, ShopOptions.TOPIC_DLQ));
 
     public static final String ORDERS_ONLY_UID = "orders-only";
     public static final String ORDERS_FROM_THE_FUTURE_UID = "route-orders-from-the-future";
@@ -130,7 +138,7 @@ public final class PaymentsJob {
     }
 
     public static void main(String[] args) throws Exception {
-        JobSetup.Started started = JobSetup.start(NAME, args);
+        JobSetup.Started started = JobSetup.start(NAME, TOPICS, args);
         if (started == null) {
             return;
         }

@@ -8,11 +8,13 @@ import io.shopstream.common.json.DeadLetterSplitter.Split;
 import io.shopstream.common.json.EnrichedEventFormat;
 import io.shopstream.common.json.Parsed;
 import io.shopstream.common.kafka.KafkaIO;
+import io.shopstream.common.kafka.KafkaStartupCheck;
 import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.Session;
 import io.shopstream.common.time.LateEvents;
 import io.shopstream.common.time.WatermarkKeeper;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -28,6 +30,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class SessionsJob {
 
     public static final String NAME = "sessions";
+
+    /** The topics the job reads and writes, checked at start ({@link KafkaStartupCheck}). */
+    public static final KafkaStartupCheck.Topics TOPICS = new KafkaStartupCheck.Topics(
+            List.of(ShopOptions.TOPIC_ENRICHED),
+            List.of(ShopOptions.TOPIC_SESSIONS, ShopOptions.TOPIC_SESSIONS_LATE, ShopOptions.TOPIC_DLQ));
 
     private SessionsJob() {}
 
@@ -83,7 +90,7 @@ public final class SessionsJob {
     }
 
     public static void main(String[] args) throws Exception {
-        JobSetup.Started started = JobSetup.start(NAME, args);
+        JobSetup.Started started = JobSetup.start(NAME, TOPICS, args);
         if (started == null) {
             return;
         }
