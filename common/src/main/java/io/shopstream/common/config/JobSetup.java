@@ -34,6 +34,8 @@ public final class JobSetup {
             throw e;
         }
         config.print(System.out);
+        System.out.println("Checking Kafka at " + config.get(ShopOptions.BOOTSTRAP_SERVERS) + " (broker, login, topics;"
+                + " up to " + config.get(ShopOptions.STARTUP_CHECK_TIMEOUT).toSeconds() + " s) ...");
         try {
             KafkaStartupCheck.check(config, topics);
         } catch (ConfigException e) {

@@ -61,7 +61,7 @@ class EnrichJobEndToEndTest {
 
     @BeforeAll
     static void startKafka() {
-        kafka = EmbeddedKafka.start();
+        kafka = EmbeddedKafka.startWithSecuredListener();
     }
 
     @AfterAll
@@ -71,18 +71,30 @@ class EnrichJobEndToEndTest {
 
     @Test
     void outputEqualsThePlainImplementationAndAccountingHolds() throws Exception {
-        runAndCompare("clean.", "hashmap", false);
+        runAndCompare("clean.", "hashmap", false, false);
     }
 
     @Test
     void failureAfterACompletedCheckpointChangesNothing() throws Exception {
-        runAndCompare("failing.", "rocksdb", true);
+        runAndCompare("failing.", "rocksdb", true, false);
     }
 
-    private void runAndCompare(String prefix, String stateBackend, boolean injectFailure) throws Exception {
+    /**
+     * The job, and the plain implementation it is compared with, reach Kafka only through its SASL_SSL
+     * listener (SCRAM-SHA-512, TLS): the same input gives the same output as over PLAINTEXT above.
+     */
+    @Test
+    void throughASaslSslListenerTheOutputIsTheSame() throws Exception {
+        runAndCompare("secured.", "rocksdb", false, true);
+    }
+
+    private void runAndCompare(String prefix, String stateBackend, boolean injectFailure, boolean secured)
+            throws Exception {
         List<String> args = new ArrayList<>(ContractTopics.createAll(kafka, 3, prefix));
+        args.addAll(secured
+                ? kafka.securedClientArgs(kafka.securedPassword())
+                : List.of("--kafka.bootstrap-servers", kafka.bootstrapServers()));
         args.addAll(List.of(
-                "--kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "--kafka.group-id-prefix", prefix + "group",
                 "--kafka.transactional-id-prefix", prefix + "tx",
                 "--enrich.max-wait", "3s",
