@@ -171,8 +171,8 @@ public final class BenchMain {
             }
             KafkaClientProperties rateClient = KafkaClientProperties.of(client, map.get(ShopOptions.KAFKA_PROPERTIES_FILE.key()));
             if (topic == null && (map.containsKey("rate-window") || !rateClient.isEmpty())) {
-                throw new IllegalArgumentException("--rate-window and Kafka client properties need --rate-bootstrap-servers"
-                        + " and --rate-topic. " + USAGE);
+                throw new IllegalArgumentException((rateClient.isEmpty() ? "--rate-window needs" : "Kafka client properties need")
+                        + " --rate-bootstrap-servers and --rate-topic. " + USAGE);
             }
             Duration window = duration(map, "rate-window", "30s");
             if (window.toMillis() < 1000) {

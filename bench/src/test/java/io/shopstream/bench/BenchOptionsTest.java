@@ -31,6 +31,20 @@ class BenchOptionsTest {
     }
 
     @Test
+    void theTopicRateTakesKafkaClientProperties() {
+        Options o = Options.parse("--rate-bootstrap-servers", "broker:9093", "--rate-topic", "shop.events",
+                "--kafka.properties.security.protocol", "SASL_SSL", "--kafka.properties.sasl.mechanism", "SCRAM-SHA-512");
+        assertThat(o.rateClient().withBootstrapServers(o.rateBootstrapServers())).containsExactlyInAnyOrderEntriesOf(
+                java.util.Map.of("bootstrap.servers", "broker:9093", "security.protocol", "SASL_SSL",
+                        "sasl.mechanism", "SCRAM-SHA-512"));
+        assertThatThrownBy(() -> Options.parse("--kafka.properties.security.protocol", "SSL"))
+                .hasMessageStartingWith("Kafka client properties need --rate-bootstrap-servers and --rate-topic");
+        assertThatThrownBy(() -> Options.parse("--rate-bootstrap-servers", "b:9092", "--rate-topic", "t",
+                "--kafka.properties.securty.protocol", "SSL"))
+                .hasMessageContaining("did you mean 'security.protocol'");
+    }
+
+    @Test
     void failsFastOnWhatItDoesNotKnow() {
         assertThatThrownBy(() -> Options.parse("--rate-topik", "shop.events"))
                 .isInstanceOf(IllegalArgumentException.class)
