@@ -8,6 +8,7 @@ import io.shopstream.common.json.DeadLetterSplitter.Split;
 import io.shopstream.common.json.EnrichedEventFormat;
 import io.shopstream.common.json.Parsed;
 import io.shopstream.common.json.PaymentFormat;
+import io.shopstream.common.json.RecordFormat;
 import io.shopstream.common.kafka.KafkaIO;
 import io.shopstream.common.kafka.KafkaStartupCheck;
 import io.shopstream.common.model.DeadLetter;
@@ -17,9 +18,8 @@ import io.shopstream.common.model.OrphanedPayment;
 import io.shopstream.common.model.PaidOrder;
 import io.shopstream.common.model.Payment;
 import io.shopstream.common.model.UnpaidOrder;
-import io.shopstream.common.time.LateEvents;
+import io.shopstream.common.time.NotFromTheFuture;
 import io.shopstream.common.time.WatermarkKeeper;
-import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -33,7 +33,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * → {@code shop.orders.paid}, {@code shop.orders.unpaid}, {@code shop.payments.orphaned} and
  * {@code shop.dlq}. Matches each order with its payments by {@code orderId} in event time (see
  * {@link PaymentMatcher}). An order or payment from the future is dead-lettered where it is read
- * ({@link FromTheFuture}), so that it never waits in the matcher for a far-off window end.
+ * ({@link #enrichedFormat}, {@link #paymentFormat}), so that it never waits in the matcher for a
+ * far-off window end.
  */
 public final class PaymentsJob {
 
@@ -46,17 +47,12 @@ public final class PaymentsJob {
                     ShopOptions.TOPIC_PAYMENTS_ORPHANED, ShopOptions.TOPIC_DLQ));
 
     public static final String ORDERS_ONLY_UID = "orders-only";
-    public static final String ORDERS_FROM_THE_FUTURE_UID = "route-orders-from-the-future";
-    public static final String PAYMENTS_FROM_THE_FUTURE_UID = "route-payments-from-the-future";
-    public static final String FUTURE_ORDERS_DEAD_LETTERED_UID = "dead-letter-orders-from-the-future";
-    public static final String FUTURE_PAYMENTS_DEAD_LETTERED_UID = "dead-letter-payments-from-the-future";
     public static final String ORDERS_AS_INPUT_UID = "orders-as-match-input";
     public static final String PAYMENTS_AS_INPUT_UID = "payments-as-match-input";
     public static final String KEEP_WATERMARK_UID = "keep-watermark";
     public static final String MATCH_UID = "match-payments";
 
     private static final TypeInformation<OrderOrPayment> INPUT = TypeInformation.of(OrderOrPayment.class);
-    private static final TypeInformation<DeadLetter> DEAD_LETTER = TypeInformation.of(DeadLetter.class);
 
     private PaymentsJob() {}
 
@@ -74,29 +70,13 @@ public final class PaymentsJob {
                 DeadLetterSplitter.split(enriched, "enriched", TypeInformation.of(EnrichedEvent.class));
         Split<Payment> validPayments = DeadLetterSplitter.split(payments, "payments", TypeInformation.of(Payment.class));
 
-        // Records from the future are taken out right behind the sources (chained: the reading
-        // machine's clock, one step after the watermark's rule), before anything keeps state.
-        Duration maxFuture = config.get(ShopOptions.MAX_FUTURE);
-        LateEvents.Split<EnrichedEvent> orderEvents =
-                LateEvents.separateFromTheFuture(
-                        validEvents.values().filter(e -> e.type() == EventType.ORDER).name("Orders only").uid(ORDERS_ONLY_UID),
-                        EnrichedEvent::ts, maxFuture, ORDERS_FROM_THE_FUTURE_UID);
-        LateEvents.Split<Payment> paymentRecords =
-                LateEvents.separateFromTheFuture(validPayments.values(), Payment::ts, maxFuture, PAYMENTS_FROM_THE_FUTURE_UID);
-        DataStream<DeadLetter> fromTheFuture =
-                orderEvents.fromTheFuture()
-                        .map(FromTheFuture.deadLetters(config.job(), config.get(ShopOptions.TOPIC_ENRICHED),
-                                EnrichedEvent::customerId, EnrichedEvent::ts, maxFuture), DEAD_LETTER)
-                        .name("Dead-letter orders from the future").uid(FUTURE_ORDERS_DEAD_LETTERED_UID)
-                        .union(paymentRecords.fromTheFuture()
-                                .map(FromTheFuture.deadLetters(config.job(), config.get(ShopOptions.TOPIC_PAYMENTS),
-                                        Payment::orderId, Payment::ts, maxFuture), DEAD_LETTER)
-                                .name("Dead-letter payments from the future").uid(FUTURE_PAYMENTS_DEAD_LETTERED_UID));
-
         DataStream<OrderOrPayment> orders =
-                orderEvents.usable().map(OrderOrPayment::of, INPUT).name("Orders to match").uid(ORDERS_AS_INPUT_UID);
+                validEvents.values()
+                        .filter(e -> e.type() == EventType.ORDER).name("Orders only").uid(ORDERS_ONLY_UID)
+                        .map(OrderOrPayment::of, INPUT).name("Orders to match").uid(ORDERS_AS_INPUT_UID);
         DataStream<OrderOrPayment> attempts =
-                paymentRecords.usable().map(OrderOrPayment::of, INPUT).name("Payments to match").uid(PAYMENTS_AS_INPUT_UID);
+                validPayments.values()
+                        .map(OrderOrPayment::of, INPUT).name("Payments to match").uid(PAYMENTS_AS_INPUT_UID);
 
         // One stream, so the matcher acts on one watermark (the minimum of both inputs, idle ones
         // aside), which is kept from going back across restarts right in front of the matcher.
@@ -116,17 +96,32 @@ public final class PaymentsJob {
                 paid,
                 paid.getSideOutput(PaymentMatcher.UNPAID),
                 paid.getSideOutput(PaymentMatcher.ORPHANED),
-                validEvents.deadLetters().union(validPayments.deadLetters(), fromTheFuture));
+                validEvents.deadLetters().union(validPayments.deadLetters()));
+    }
+
+    /**
+     * How the job decodes {@code shop.events.enriched}: an ORDER from the future is {@code
+     * INVALID_VALUE} ({@link NotFromTheFuture}), so it is dead-lettered where it is read, with its
+     * coordinates, instead of waiting in the matcher for a window end that may never come.
+     */
+    public static RecordFormat<EnrichedEvent> enrichedFormat(JobConfig config) {
+        return NotFromTheFuture.of(new EnrichedEventFormat(), EnrichedEvent::ts, e -> e.type() == EventType.ORDER,
+                config.get(ShopOptions.MAX_FUTURE));
+    }
+
+    /** How the job decodes {@code shop.payments}: a payment from the future is {@code INVALID_VALUE}. */
+    public static RecordFormat<Payment> paymentFormat(JobConfig config) {
+        return NotFromTheFuture.of(new PaymentFormat(), Payment::ts, p -> true, config.get(ShopOptions.MAX_FUTURE));
     }
 
     /** Adds the Kafka sources, the workflow and the exactly-once Kafka sinks to {@code env}. */
     public static void build(StreamExecutionEnvironment env, JobConfig config) {
         // Each input has its own watermarks; a quiet partition or topic goes idle (source.idle-timeout).
         DataStream<Parsed<EnrichedEvent>> enriched =
-                KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_ENRICHED), new EnrichedEventFormat(),
+                KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_ENRICHED), enrichedFormat(config),
                         TypeInformation.of(EnrichedEvent.class), EnrichedEvent::ts);
         DataStream<Parsed<Payment>> payments =
-                KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_PAYMENTS), new PaymentFormat(),
+                KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_PAYMENTS), paymentFormat(config),
                         TypeInformation.of(Payment.class), Payment::ts);
 
         Outputs out = defineWorkflow(config, enriched, payments);

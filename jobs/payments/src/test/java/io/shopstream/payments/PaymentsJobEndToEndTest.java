@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
-import io.shopstream.common.json.EnrichedEventFormat;
 import io.shopstream.common.json.Json;
 import io.shopstream.common.json.Parsed;
-import io.shopstream.common.json.PaymentFormat;
 import io.shopstream.common.kafka.KafkaIO;
 import io.shopstream.common.kafka.ProducerSettings;
 import io.shopstream.common.model.DeadLetter;
@@ -298,9 +296,9 @@ class PaymentsJobEndToEndTest {
     /** {@link PaymentsJob#build}, with the failure injector behind the payments source. */
     private static void buildWithFailure(StreamExecutionEnvironment env, JobConfig config, long failAfterPayments) {
         DataStream<Parsed<EnrichedEvent>> enriched = KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_ENRICHED),
-                new EnrichedEventFormat(), TypeInformation.of(EnrichedEvent.class), EnrichedEvent::ts);
+                PaymentsJob.enrichedFormat(config), TypeInformation.of(EnrichedEvent.class), EnrichedEvent::ts);
         DataStream<Parsed<Payment>> payments = KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_PAYMENTS),
-                new PaymentFormat(), TypeInformation.of(Payment.class), Payment::ts);
+                PaymentsJob.paymentFormat(config), TypeInformation.of(Payment.class), Payment::ts);
         payments = FailOnceAfterCheckpoint.inject(payments, failAfterPayments, Parsed.typeInfo(Payment.class));
         PaymentsJob.Outputs out = PaymentsJob.defineWorkflow(config, enriched, payments);
         KafkaIO.write(out.paid(), config, config.get(ShopOptions.TOPIC_ORDERS_PAID), PaidOrder::orderId);
