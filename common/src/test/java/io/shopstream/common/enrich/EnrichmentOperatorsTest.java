@@ -54,20 +54,22 @@ class EnrichmentOperatorsTest {
         return h;
     }
 
+    /**
+     * Every product and customer known, so that events leave at once; the clock at HORIZON, so that
+     * every ts up to 2 * HORIZON is within MAX_FUTURE of it and expiries fall on bucket ends.
+     */
+    private static KeyedBroadcastOperatorTestHarness<String, EventOrCustomer, ProductUpdate, EnrichedEvent> known()
+            throws Exception {
+        var h = harness();
+        h.setProcessingTime(HORIZON);
+        h.processBroadcastElement(new ProductUpdate("p", new Product("p", "Pen", "office", 100)), 0);
+        h.processElement(customer("c-1", new Customer("c-1", "DE", "gold")), 0);
+        h.processElement(customer("c-2", new Customer("c-2", "FR", "silver")), 0);
+        return h;
+    }
+
     @Nested
     class Deduplication {
-
-        /** Every product and customer known, so that events leave at once. */
-        private KeyedBroadcastOperatorTestHarness<String, EventOrCustomer, ProductUpdate, EnrichedEvent> known()
-                throws Exception {
-            var h = harness();
-            // The clock, so that every ts below up to 2 * HORIZON is within MAX_FUTURE of it.
-            h.setProcessingTime(HORIZON);
-            h.processBroadcastElement(new ProductUpdate("p", new Product("p", "Pen", "office", 100)), 0);
-            h.processElement(customer("c-1", new Customer("c-1", "DE", "gold")), 0);
-            h.processElement(customer("c-2", new Customer("c-2", "FR", "silver")), 0);
-            return h;
-        }
 
         @Test
         void dropsARetryWithinTheHorizonAndKeepsOneAfterIt() throws Exception {
@@ -128,16 +130,6 @@ class EnrichmentOperatorsTest {
 
     @Nested
     class EventsFromTheFuture {
-
-        /** Every product and customer known; the clock at HORIZON, so expiries fall on bucket ends. */
-        private KeyedBroadcastOperatorTestHarness<String, EventOrCustomer, ProductUpdate, EnrichedEvent> known()
-                throws Exception {
-            var h = harness();
-            h.setProcessingTime(HORIZON);
-            h.processBroadcastElement(new ProductUpdate("p", new Product("p", "Pen", "office", 100)), 0);
-            h.processElement(customer("c-1", new Customer("c-1", "DE", "gold")), 0);
-            return h;
-        }
 
         @Test
         void anEventFromTheFutureIsPassedOnAndItsIdForgottenOnceTheHorizonHasPassedInProcessingTime() throws Exception {
