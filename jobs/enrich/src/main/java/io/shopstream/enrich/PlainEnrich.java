@@ -34,7 +34,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * <p>It loads the reference topics first, so an event whose product or customer is unknown is
  * marked at once: the outcome the job reaches after {@code enrich.max-wait}. Duplicate ids are
  * remembered for the whole run (the job forgets them once the watermark passes the horizon; the
- * two agree on input whose disorder stays within the out-of-orderness bound).
+ * two agree on input whose disorder stays within the out-of-orderness bound). The job forgets
+ * the id of an event from the future after the horizon of wall-clock time instead; the two agree
+ * unless a retry of such an event comes more than that later.
  */
 public final class PlainEnrich {
 
