@@ -305,13 +305,14 @@ public final class Measurements {
         Configuration conf = config.flinkConfiguration();
         conf.setString("state.backend.type", backend == Backend.HEAP ? "hashmap" : "rocksdb");
         conf.setString("execution.checkpointing.interval", "1 s");
-        conf.setString("execution.checkpointing.dir", Files.createTempDirectory("bench-checkpoints").toUri().toString());
+        java.nio.file.Path checkpoints = Files.createTempDirectory("bench-checkpoints");
+        conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
         conf.setString("restart-strategy.type", "none"); // a failure must end the run, not loop in restarts
         conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(parallelism));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         Tallying.WRITTEN.set(0);
         subjects.get(job).flinkGraph().accept(env, config);
-        try (CpuSampler cpu = CpuSampler.start()) {
+        try (CpuSampler cpu = CpuSampler.start(); TemporaryFolder removed = new TemporaryFolder(checkpoints)) {
             long started = System.currentTimeMillis();
             JobExecutionResult result = env.execute("bench " + job.id() + " p" + parallelism + " " + backend);
             // From the first record read to the last output written: the job's start-up and
@@ -532,6 +533,14 @@ public final class Measurements {
         @Override
         public byte[] map(T value) {
             return Json.write(value);
+        }
+    }
+
+    /** Deletes a pass's checkpoint folder when the pass is over: the bench runs hundreds of passes. */
+    private record TemporaryFolder(java.nio.file.Path path) implements AutoCloseable {
+        @Override
+        public void close() {
+            org.apache.flink.util.FileUtils.deleteDirectoryQuietly(path.toFile());
         }
     }
 }
