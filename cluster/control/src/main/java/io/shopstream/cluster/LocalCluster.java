@@ -1,6 +1,7 @@
 package io.shopstream.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.shopstream.common.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -395,7 +396,7 @@ public final class LocalCluster {
      * Whether a job is running again after the loss of a TaskManager killed at
      * {@code killedAtMillis} (wall clock): every subtask RUNNING and, if the job had subtasks on
      * that TaskManager, restarted since. Right after the kill the REST API can still list the
-     * dead TaskManager's subtasks as RUNNING: with heartbeats every second the TaskManager may be
+     * dead TaskManager's subtasks as RUNNING: with heartbeats every 0.5 s the TaskManager may be
      * gone from the cluster before the job has failed over.
      */
     public boolean runningAgainAfter(String jobId, boolean hadSubtasksOnTheDeadOne, long killedAtMillis) {
@@ -405,6 +406,43 @@ public final class LocalCluster {
         return !hadSubtasksOnTheDeadOne || get("/jobs/" + jobId)
                 .map(n -> n.path("timestamps").path("RESTARTING").asLong(0) >= killedAtMillis)
                 .orElse(false);
+    }
+
+    /**
+     * When the job's last subtask switched to RUNNING (epoch millis), as the JobManager recorded it,
+     * or -1 while one is not RUNNING. The REST views of a job are served from a cache renewed every
+     * {@code web.refresh-interval} (3 s): polling them sees a change up to that much late, these
+     * timestamps do not.
+     */
+    public long lastSubtaskRunningMillis(String jobId) {
+        long last = -1;
+        for (JsonNode v : get("/jobs/" + jobId).map(n -> n.path("vertices")).orElse(MissingNode.getInstance())) {
+            JsonNode times = get("/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/subtasktimes").orElse(null);
+            if (times == null) {
+                return -1;
+            }
+            for (JsonNode subtask : times.path("subtasks")) {
+                long running = subtask.path("timestamps").path("RUNNING").asLong(0);
+                if (running <= 0) {
+                    return -1;
+                }
+                last = Math.max(last, running);
+            }
+        }
+        return last;
+    }
+
+    /** When the job first failed at or after {@code sinceMillis} (epoch millis; its exception history), or -1. */
+    public long firstFailureMillis(String jobId, long sinceMillis) {
+        long first = -1;
+        for (JsonNode entry : get("/jobs/" + jobId + "/exceptions").map(n -> n.path("exceptionHistory").path("entries"))
+                .orElse(MissingNode.getInstance())) {
+            long at = entry.path("timestamp").asLong(0);
+            if (at >= sinceMillis && (first < 0 || at < first)) {
+                first = at;
+            }
+        }
+        return first;
     }
 
     /** How many of the job's subtasks run on each TaskManager, by resource id (= process name). */
