@@ -43,7 +43,7 @@ final class ClusterReport {
 
         md.append(String.format("**Cluster.** One Kafka broker (KRaft), one JobManager and %d TaskManagers with %d slots each,"
                         + " each its own JVM on 127.0.0.1, configured by `flink-conf/` (RocksDB, incremental checkpoints,"
-                        + " heartbeats every second, a TaskManager gone after two refused ones). `enrich` was submitted with `flink run -p %d`, so at most %d of the %d"
+                        + " heartbeats every 0.5 s, a TaskManager gone after two refused ones). `enrich` was submitted with `flink run -p %d`, so at most %d of the %d"
                         + " TaskManagers were busy and at least one was a standby. Exactly-once sinks (Kafka transactions);"
                         + " checkpoint interval **%s**, minimum pause between checkpoints %s (flink-conf's, capped at half"
                         + " the interval).%n%n",
@@ -79,8 +79,10 @@ final class ClusterReport {
                 after > 0 ? String.format("The remaining %,d events kept coming at the same rate.", after)
                         : "The feed had already ended (a short run); more `--events` keep it flowing through the recovery."));
         md.append("| moment | seconds after the kill |\n|---|---:|\n");
-        md.append(String.format("| failure detected (a task no longer RUNNING, or a TaskManager gone) | %.1f |%n", run.detectedS()));
-        md.append(String.format("| every subtask RUNNING again, on the remaining TaskManagers | %.1f |%n", run.runningS()));
+        md.append(String.format("| failure detected (the job's first failure after the kill, in the JobManager's exception"
+                + " history) | %.1f |%n", run.detectedS()));
+        md.append(String.format("| every subtask RUNNING again, on the remaining TaskManagers (the JobManager's timestamp of"
+                + " the last subtask's switch to RUNNING) | %.1f |%n", run.runningS()));
         md.append(String.format("| output caught up: every event sent before the kill visible | %s |%n", seconds(run.caughtUpS())));
         md.append(String.format("| latency of newly visible records under 2 x steady p99 (%,.0f ms) for good | %.1f |%n",
                 run.latencyThresholdMs(), run.latencyBackS()));
