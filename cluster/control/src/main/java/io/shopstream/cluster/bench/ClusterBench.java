@@ -170,6 +170,9 @@ public final class ClusterBench {
                 feeder.setDaemon(true);
                 long feedStart = System.nanoTime();
                 feeder.start();
+                long steadyFrom = awaitMoment(Run.WARM_UP_CHECKPOINTS + " checkpoints after the feed began",
+                        Duration.ofSeconds(180),
+                        () -> cluster.completedCheckpoints(jobId) >= checkpointsAtStart + Run.WARM_UP_CHECKPOINTS);
 
                 Recovery recovery = killAndRecover(cluster, jobId, timeline, o, feedStart, checkpointsAtStart);
 
@@ -191,7 +194,7 @@ public final class ClusterBench {
                 phase("verify", "enrich's output against PlainEnrich over the same topics");
                 OutputCheck check = OutputCheck.of(cluster.bootstrapServers());
                 CheckpointStats checkpoints = checkpointStats(cluster, jobId);
-                Run run = new Run(o, minPause, machine(), jobId, data.reference().size(), recovery, checkpoints,
+                Run run = new Run(o, minPause, machine(), jobId, data.reference().size(), steadyFrom, recovery, checkpoints,
                         timeline, check);
                 ClusterReport.write(run);
                 run.printSummary(OUT);
@@ -333,8 +336,11 @@ public final class ClusterBench {
             int registered = cluster.registeredTaskManagers();
             return !cluster.allTasksRunning(jobId) || (registered >= 0 && registered < TASK_MANAGERS);
         });
+        // Also by the subtasks' own RUNNING timestamps: the job's vertex counts were once seen to read
+        // RUNNING 2.4 s before the JobManager logged the last subtask's switch.
         long seenRunningAt = awaitMoment("every subtask RUNNING again", Duration.ofSeconds(240),
-                () -> cluster.runningAgainAfter(jobId, true, killedAtMillis));
+                () -> cluster.runningAgainAfter(jobId, true, killedAtMillis)
+                        && cluster.lastSubtaskRunningMillis(jobId) >= killedAtMillis);
         // Polling sees the job through the REST API's cache (renewed every 3 s); the moments themselves
         // come from the JobManager's records: its first failure after the kill, the last subtask RUNNING.
         long failedMillis = cluster.firstFailureMillis(jobId, killedAtMillis);
@@ -343,7 +349,7 @@ public final class ClusterBench {
         if (failedMillis > 0) {
             detectedAt = Math.min(detectedAt, killedAt + (failedMillis - killedAtMillis) * 1_000_000);
         }
-        long runningAt = runningMillis > 0 ? killedAt + (runningMillis - killedAtMillis) * 1_000_000 : seenRunningAt;
+        long runningAt = killedAt + (runningMillis - killedAtMillis) * 1_000_000;
         OUT.printf("  detected after %.1f s (seen through REST after %.1f s)%n", (detectedAt - killedAt) / 1e9,
                 (seenDetectedAt - killedAt) / 1e9);
         OUT.printf("  every subtask RUNNING again after %.1f s (seen through REST after %.1f s), now on %s%n",

@@ -60,7 +60,8 @@ final class ClusterReport {
 
         md.append("| output | records | throughput (records/s) | latency p50 | p99 | max |\n");
         md.append("|---|---:|---:|---:|---:|---:|\n");
-        md.append(row("steady state: visible before the kill", steady));
+        md.append(row(String.format("steady state: sent from %.1f s (after the feed's first %d checkpoints), visible before"
+                + " the kill", run.steadyFromS(), Run.WARM_UP_CHECKPOINTS), steady));
         md.append(row("whole run, the recovery included", whole));
         md.append(String.format("%nThroughput is records over the time from the first send to the last of them visible:"
                 + " it equals the offered rate while the cluster keeps up (raise `--rate` to find the ceiling). "

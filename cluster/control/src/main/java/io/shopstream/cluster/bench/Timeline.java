@@ -153,11 +153,21 @@ final class Timeline {
      * throughput is their count over the time from the first send to the last of them visible.
      */
     Window window(long until) {
+        return window(Long.MIN_VALUE, until);
+    }
+
+    /**
+     * Records sent from {@code sentFrom} on that became visible before {@code until}: throughput is
+     * their count over the time from the first of them sent to the last of them visible.
+     */
+    Window window(long sentFrom, long until) {
         List<Long> latencies = new ArrayList<>();
         long lastVisible = NONE;
+        long firstSent = Long.MAX_VALUE;
         for (int i = 0; i < size(); i++) {
             long v = visibleAt.get(i);
-            if (v != NONE && v < until) {
+            if (v != NONE && v < until && sentAt.get(i) >= sentFrom) {
+                firstSent = Math.min(firstSent, sentAt.get(i));
                 latencies.add(v - sentAt.get(i));
                 lastVisible = Math.max(lastVisible, v);
             }
@@ -166,7 +176,7 @@ final class Timeline {
             return new Window(0, 0, Double.NaN, Double.NaN, Double.NaN);
         }
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        double seconds = (lastVisible - firstSent()) / 1e9;
+        double seconds = (lastVisible - firstSent) / 1e9;
         return new Window(sorted.length, sorted.length / seconds, percentile(sorted, 0.50) / 1e6,
                 percentile(sorted, 0.99) / 1e6, sorted[sorted.length - 1] / 1e6);
     }

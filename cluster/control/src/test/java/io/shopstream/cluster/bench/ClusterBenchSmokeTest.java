@@ -33,7 +33,7 @@ class ClusterBenchSmokeTest {
         String md = Files.readString(out.resolve("cluster.md"));
         assertThat(md).startsWith("## End to end through Kafka, and recovery on this machine\n");
         assertThat(md).contains(
-                "**Cluster.**", "**Load.**", "checkpoint interval **1 s**", "| steady state: visible before the kill |",
+                "**Cluster.**", "**Load.**", "checkpoint interval **1 s**", "| steady state: sent from ", "s (after the feed's first 3 checkpoints), visible before the kill |",
                 "| whole run, the recovery included |", "Latency is dominated by the checkpoint interval",
                 "**Recovery.**", "| failure detected", "| every subtask RUNNING again", "| output caught up",
                 "**Target check:** kill -9 to RUNNING <= 5 s with a standby TaskManager: ",
