@@ -152,17 +152,18 @@ public final class BenchMain {
                     throw new IllegalArgumentException("Bad argument " + args[i] + ". " + USAGE);
                 }
                 String key = args[i].substring(2);
-                if (key.startsWith(KafkaClientProperties.PREFIX) && i + 1 < args.length) {
-                    client.put(key.substring(KafkaClientProperties.PREFIX.length()), args[++i]);
-                    continue;
-                }
-                if (!KEYS.contains(key)) {
+                String clientKey = KafkaClientProperties.clientKeyOf(key);
+                if (clientKey == null && !KEYS.contains(key)) {
                     throw new IllegalArgumentException("Unknown option --" + key + ". " + USAGE);
                 }
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("Option --" + key + " needs a value. " + USAGE);
                 }
-                map.put(key, args[++i]);
+                if (clientKey != null) {
+                    client.put(clientKey, args[++i]);
+                } else {
+                    map.put(key, args[++i]);
+                }
             }
             String servers = map.get("rate-bootstrap-servers");
             String topic = map.get("rate-topic");

@@ -96,7 +96,7 @@ public final class GeneratorMain {
                 key = key.substring(0, eq);
             }
             boolean ours = key.equals("bootstrap-servers") || key.equals(ShopOptions.BOOTSTRAP_SERVERS.key())
-                    || key.startsWith("topics.") || key.startsWith(KafkaClientProperties.PREFIX)
+                    || key.startsWith("topics.") || KafkaClientProperties.clientKeyOf(key) != null
                     || key.equals(ShopOptions.KAFKA_PROPERTIES_FILE.key());
             if (!ours) {
                 rest.add(arg);
@@ -108,8 +108,8 @@ public final class GeneratorMain {
                 }
                 value = args[++i];
             }
-            if (key.startsWith(KafkaClientProperties.PREFIX)) {
-                clientOptions.put(key.substring(KafkaClientProperties.PREFIX.length()), value);
+            if (KafkaClientProperties.clientKeyOf(key) != null) {
+                clientOptions.put(KafkaClientProperties.clientKeyOf(key), value);
             } else if (key.equals(ShopOptions.KAFKA_PROPERTIES_FILE.key())) {
                 clientFile = value;
             } else if (key.equals(ShopOptions.TOPIC_PRODUCTS.key())) {

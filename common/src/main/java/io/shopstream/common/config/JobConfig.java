@@ -78,8 +78,9 @@ public final class JobConfig {
 
         // config.yaml: our keys are validated, Flink's are the cluster's business.
         for (Map.Entry<String, String> e : base.toMap().entrySet()) {
-            if (e.getKey().startsWith(KafkaClientProperties.PREFIX)) {
-                kafkaOptions.put(e.getKey().substring(KafkaClientProperties.PREFIX.length()), e.getValue());
+            String clientKey = KafkaClientProperties.clientKeyOf(e.getKey());
+            if (clientKey != null) {
+                kafkaOptions.put(clientKey, e.getValue());
                 sources.put(e.getKey(), "config.yaml");
             } else if (isShopKey(e.getKey())) {
                 setShop(shop, e.getKey(), e.getValue());
@@ -122,8 +123,9 @@ public final class JobConfig {
                 throw new ConfigException(
                         "Unexpected argument '" + arg + "': use --key value or -Dkey=value (see --help)");
             }
-            if (key.startsWith(KafkaClientProperties.PREFIX)) {
-                kafkaOptions.put(key.substring(KafkaClientProperties.PREFIX.length()), value);
+            String clientKey = KafkaClientProperties.clientKeyOf(key);
+            if (clientKey != null) {
+                kafkaOptions.put(clientKey, value);
             } else if (isShopKey(key)) {
                 setShop(shop, key, value);
             } else if (source.equals("-D")) {

@@ -2,18 +2,16 @@ package io.shopstream.common.config;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -32,9 +30,7 @@ import org.apache.kafka.common.config.ConfigDef;
  * servers, group and transactional ids, isolation level, serializers) are refused with the option
  * to use instead. Values of secret keys are masked wherever the suite prints them.
  */
-public final class KafkaClientProperties implements Serializable {
-
-    private static final long serialVersionUID = 1L;
+public final class KafkaClientProperties {
 
     /** The option prefix: {@code kafka.properties.security.protocol} sets {@code security.protocol}. */
     public static final String PREFIX = "kafka.properties.";
@@ -44,10 +40,18 @@ public final class KafkaClientProperties implements Serializable {
     /** Keys the suite sets itself, with what to use instead. */
     private static final Map<String, String> RESERVED = reserved();
 
+    /** Every key Kafka's consumer, producer and admin client know, with its type and validator. */
+    private static final Map<String, ConfigDef.ConfigKey> KNOWN = known();
+
     private final TreeMap<String, String> properties;
 
     private KafkaClientProperties(Map<String, String> properties) {
         this.properties = new TreeMap<>(properties);
+    }
+
+    /** The client key an option key names ({@code kafka.properties.acks} names {@code acks}), or null if none. */
+    public static String clientKeyOf(String optionKey) {
+        return optionKey.startsWith(PREFIX) ? optionKey.substring(PREFIX.length()) : null;
     }
 
     /** No properties: clients of the suite's own PLAINTEXT broker on 127.0.0.1. */
@@ -97,7 +101,7 @@ public final class KafkaClientProperties implements Serializable {
 
     /** Whether a client key holds a secret: Kafka declares it a password, or its name says so. */
     public static boolean isSecret(String key) {
-        ConfigDef.ConfigKey def = definition(key);
+        ConfigDef.ConfigKey def = KNOWN.get(key);
         if (def != null && def.type == ConfigDef.Type.PASSWORD) {
             return true;
         }
@@ -119,16 +123,6 @@ public final class KafkaClientProperties implements Serializable {
         return masked().toString();
     }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof KafkaClientProperties other && other.properties.equals(properties);
-    }
-
-    @Override
-    public int hashCode() {
-        return properties.hashCode();
-    }
-
     private static void check(String key, String value) {
         String instead = RESERVED.get(key);
         if (instead != null) {
@@ -138,7 +132,7 @@ public final class KafkaClientProperties implements Serializable {
         if (key.startsWith(AbstractConfig.CONFIG_PROVIDERS_CONFIG)) {
             return; // config.providers and config.providers.<alias>.class/.param.<name>: the provider's own keys
         }
-        ConfigDef.ConfigKey def = definition(key);
+        ConfigDef.ConfigKey def = KNOWN.get(key);
         if (def == null) {
             throw new ConfigException("Unknown Kafka client property '" + key + "' (" + PREFIX + key + ")"
                     + suggestion(key) + ". Kafka's consumer, producer and admin client keys are accepted;"
@@ -158,24 +152,18 @@ public final class KafkaClientProperties implements Serializable {
         }
     }
 
-    private static ConfigDef.ConfigKey definition(String key) {
-        for (ConfigDef def : new ConfigDef[] {ConsumerConfig.configDef(), ProducerConfig.configDef(),
-                AdminClientConfig.configDef()}) {
-            ConfigDef.ConfigKey k = def.configKeys().get(key);
-            if (k != null) {
-                return k;
-            }
+    private static Map<String, ConfigDef.ConfigKey> known() {
+        Map<String, ConfigDef.ConfigKey> keys = new TreeMap<>();
+        for (ConfigDef def : List.of(ConsumerConfig.configDef(), ProducerConfig.configDef(), AdminClientConfig.configDef())) {
+            def.configKeys().forEach(keys::putIfAbsent);
         }
-        return null;
+        return Collections.unmodifiableMap(keys);
     }
 
     private static String suggestion(String key) {
-        Set<String> known = new TreeSet<>(ConsumerConfig.configNames());
-        known.addAll(ProducerConfig.configNames());
-        known.addAll(AdminClientConfig.configNames());
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : known) {
+        for (String candidate : KNOWN.keySet()) {
             int d = distance(key, candidate);
             if (d < bestDistance) {
                 best = candidate;

@@ -92,7 +92,7 @@ public final class KafkaStartupCheck {
         for (Map.Entry<String, KafkaFuture<TopicDescription>> e : described.entrySet()) {
             try {
                 failures.await(e.getValue(), "describing topic '" + e.getKey() + "'");
-            } catch (MissingTopic m) {
+            } catch (UnknownTopicOrPartitionException unknown) {
                 missing.add("'" + e.getKey() + "' (" + named.get(e.getKey()).key() + ")");
             }
         }
@@ -111,31 +111,25 @@ public final class KafkaStartupCheck {
      */
     private static void checkTransactionTimeout(Admin admin, JobConfig config, Collection<Node> nodes, Failures failures) {
         Duration wanted = config.get(ShopOptions.TRANSACTION_TIMEOUT);
-        for (Node node : nodes) {
-            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node.idString());
-            Config brokerConfig;
-            try {
-                brokerConfig = failures.await(admin.describeConfigs(List.of(broker)).all(),
-                        "reading broker " + node.idString() + "'s configuration").get(broker);
-            } catch (NotAuthorized e) {
-                LOG.warn("Cannot check kafka.transaction-timeout against broker {}'s {}: not authorized to describe"
-                        + " its configuration", node.idString(), MAX_TRANSACTION_TIMEOUT);
-                return;
-            }
-            ConfigEntry max = brokerConfig.get(MAX_TRANSACTION_TIMEOUT);
+        List<ConfigResource> brokers = nodes.stream()
+                .map(node -> new ConfigResource(ConfigResource.Type.BROKER, node.idString()))
+                .toList();
+        Map<ConfigResource, Config> configs;
+        try {
+            configs = failures.await(admin.describeConfigs(brokers).all(), "reading the brokers' configuration");
+        } catch (NotAuthorized e) {
+            LOG.warn("Cannot check kafka.transaction-timeout against the brokers' {}: not authorized to describe"
+                    + " their configuration", MAX_TRANSACTION_TIMEOUT);
+            return;
+        }
+        for (ConfigResource broker : brokers) {
+            ConfigEntry max = configs.get(broker).get(MAX_TRANSACTION_TIMEOUT);
             if (max != null && max.value() != null && wanted.toMillis() > Long.parseLong(max.value())) {
                 throw new ConfigException("Option 'kafka.transaction-timeout' is " + wanted.toMillis() + " ms, above broker "
-                        + node.idString() + "'s " + MAX_TRANSACTION_TIMEOUT + " (" + max.value() + " ms) on "
+                        + broker.name() + "'s " + MAX_TRANSACTION_TIMEOUT + " (" + max.value() + " ms) on "
                         + failures.where + ": the broker would refuse every transaction. Lower"
                         + " kafka.transaction-timeout or raise the broker's limit.");
             }
-        }
-    }
-
-    /** A topic the broker does not know; collected so that one message names every missing topic. */
-    private static final class MissingTopic extends RuntimeException {
-        MissingTopic() {
-            super(null, null, false, false);
         }
     }
 
@@ -163,8 +157,8 @@ public final class KafkaStartupCheck {
         }
 
         private RuntimeException explain(Throwable cause, String doing) {
-            if (cause instanceof UnknownTopicOrPartitionException) {
-                return new MissingTopic();
+            if (cause instanceof UnknownTopicOrPartitionException unknown) {
+                return unknown; // collected by the caller, so that one message names every missing topic
             }
             if (cause instanceof SslAuthenticationException) {
                 return new ConfigException("The TLS handshake with " + where + " failed: " + cause.getMessage()

@@ -34,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -338,13 +339,19 @@ public final class ClusterBench {
         });
         // Also by the subtasks' own RUNNING timestamps: the job's vertex counts were once seen to read
         // RUNNING 2.4 s before the JobManager logged the last subtask's switch.
+        AtomicLong lastRunningMillis = new AtomicLong(-1);
         long seenRunningAt = awaitMoment("every subtask RUNNING again", Duration.ofSeconds(240),
-                () -> cluster.runningAgainAfter(jobId, true, killedAtMillis)
-                        && cluster.lastSubtaskRunningMillis(jobId) >= killedAtMillis);
+                () -> {
+                    if (!cluster.runningAgainAfter(jobId, true, killedAtMillis)) {
+                        return false;
+                    }
+                    lastRunningMillis.set(cluster.lastSubtaskRunningMillis(jobId));
+                    return lastRunningMillis.get() >= killedAtMillis;
+                });
         // Polling sees the job through the REST API's cache (renewed every 3 s); the moments themselves
         // come from the JobManager's records: its first failure after the kill, the last subtask RUNNING.
         long failedMillis = cluster.firstFailureMillis(jobId, killedAtMillis);
-        long runningMillis = cluster.lastSubtaskRunningMillis(jobId);
+        long runningMillis = lastRunningMillis.get();
         long seenDetectedAt = detectedAt;
         if (failedMillis > 0) {
             detectedAt = Math.min(detectedAt, killedAt + (failedMillis - killedAtMillis) * 1_000_000);
