@@ -1,6 +1,7 @@
 package io.shopstream.embedded;
 
 import io.shopstream.generator.GeneratorSettings;
+import io.shopstream.suite.SuiteJobs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ public record EmbeddedOptions(
         int partitions = 4;
         String checkpointInterval = "2s";
         double timeScale = DEFAULT_TIME_SCALE;
-        List<String> jobs = SuiteJob.ALL.stream().map(SuiteJob::name).toList();
+        List<String> jobs = SuiteJobs.names();
         List<String> generatorArgs = new ArrayList<>(List.of("--rate", "200", "--events", "0"));
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -103,7 +104,7 @@ public record EmbeddedOptions(
     }
 
     private static List<String> jobs(String value) {
-        List<String> known = SuiteJob.ALL.stream().map(SuiteJob::name).toList();
+        List<String> known = SuiteJobs.names();
         List<String> jobs = new ArrayList<>();
         for (String name : value.split(",")) {
             if (!known.contains(name.trim())) {
@@ -160,7 +161,7 @@ public record EmbeddedOptions(
                 Generator options: %s
                 In the embedded run eventTimeStepMs = time-scale * 1000 / rate unless given, and enrich.max-wait
                 is 5 s, so that windows, sessions and payment verdicts close while you watch.
-                """.formatted(SuiteJob.ALL.stream().map(SuiteJob::name).toList(),
+                """.formatted(SuiteJobs.names(),
                         String.join(", ", GeneratorSettings.keys()));
     }
 }

@@ -2,7 +2,9 @@ package io.shopstream.embedded;
 
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
+import io.shopstream.common.job.ShopJob;
 import io.shopstream.generator.ShopPublisher;
+import io.shopstream.suite.SuiteJobs;
 import io.shopstream.testkit.ContractTopics;
 import io.shopstream.testkit.EmbeddedKafka;
 import java.io.IOException;
@@ -47,7 +49,7 @@ import sun.misc.SignalHandler;
 
 /**
  * The whole suite on one machine, in one JVM: an in-JVM Kafka with the contract's topics, a
- * Flink MiniCluster with the web UI, every job of {@link SuiteJob#ALL} as its own Flink job, and
+ * Flink MiniCluster with the web UI, every job of {@link SuiteJobs#ALL} as its own Flink job, and
  * the generator feeding the inputs. Prints a live view of the committed outputs every 5 s.
  */
 public final class EmbeddedSuite implements AutoCloseable {
@@ -114,7 +116,7 @@ public final class EmbeddedSuite implements AutoCloseable {
         cluster.start();
         restAddress = cluster.getRestAddress().get(30, TimeUnit.SECONDS);
 
-        for (SuiteJob job : SuiteJob.ALL) {
+        for (ShopJob job : SuiteJobs.ALL) {
             if (!options.jobs().contains(job.name())) {
                 continue;
             }
@@ -161,7 +163,7 @@ public final class EmbeddedSuite implements AutoCloseable {
     }
 
     /** Builds one job on its own environment and submits its job graph to the MiniCluster. */
-    private JobID submit(SuiteJob job) throws Exception {
+    private JobID submit(ShopJob job) throws Exception {
         JobConfig config = JobConfig.fromArgs(job.name(),
                 "--" + ShopOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers(),
                 // A demo should not keep a customer's events back for half a minute.
@@ -171,9 +173,9 @@ public final class EmbeddedSuite implements AutoCloseable {
                 "-Dexecution.checkpointing.dir=" + checkpointDir.resolve(job.name()).toUri(),
                 "-Dparallelism.default=" + options.parallelism());
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(config.flinkConfiguration());
-        job.builder().build(env, config);
+        job.build(env, config);
         StreamGraph graph = env.getStreamGraph();
-        graph.setJobName("ShopStream " + job.name());
+        graph.setJobName(job.displayName());
         JobGraph jobGraph = graph.getJobGraph();
         return cluster.submitJob(jobGraph).get(60, TimeUnit.SECONDS).getJobID();
     }

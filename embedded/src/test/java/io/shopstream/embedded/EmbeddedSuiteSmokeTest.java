@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shopstream.common.config.ShopOptions;
+import io.shopstream.common.job.ShopJob;
 import io.shopstream.common.json.Json;
+import io.shopstream.suite.SuiteJobs;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -49,11 +51,11 @@ class EmbeddedSuiteSmokeTest {
             }
             suite.printView();
             for (String job : suite.jobs().keySet()) {
-                assertThat(restSaysRunning(port, "ShopStream " + job)).as("REST /jobs/overview lists %s RUNNING", job).isTrue();
+                assertThat(restSaysRunning(port, ShopJob.displayName(job))).as("REST /jobs/overview lists %s RUNNING", job).isTrue();
                 assertThat(suite.status(job)).isEqualTo(JobStatus.RUNNING);
             }
             assertThat(suite.jobs().keySet()).containsExactlyInAnyOrderElementsOf(
-                    SuiteJob.ALL.stream().map(SuiteJob::name).toList());
+                    SuiteJobs.names());
             for (String topic : OUTPUTS) {
                 assertThat(suite.committed(topic)).as("committed records in %s within two minutes", topic).isPositive();
             }

@@ -1,5 +1,6 @@
 package io.shopstream.testkit;
 
+import io.shopstream.common.job.JobHooks;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -35,6 +36,16 @@ public final class FailOnceAfterCheckpoint<T> extends RichMapFunction<T, T> impl
         return stream.map(new FailOnceAfterCheckpoint<T>(afterRecords), type)
                 .name("Failure injector")
                 .uid("failure-injector");
+    }
+
+    /** The injector as a {@link JobHooks.Tap}, for a job's tap point. */
+    public static JobHooks.Tap tap(long afterRecords) {
+        return new JobHooks.Tap() {
+            @Override
+            public <T> DataStream<T> apply(DataStream<T> stream) {
+                return inject(stream, afterRecords, stream.getType());
+            }
+        };
     }
 
     public static void reset() {

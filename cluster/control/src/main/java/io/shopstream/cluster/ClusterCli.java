@@ -1,7 +1,9 @@
 package io.shopstream.cluster;
 
 import io.shopstream.common.config.ShopOptions;
+import io.shopstream.common.job.ShopJob;
 import io.shopstream.generator.GeneratorMain;
+import io.shopstream.suite.SuiteJobs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +23,7 @@ import org.apache.kafka.common.config.TopicConfig;
 public final class ClusterCli {
 
     /** The suite's jobs, in submission order. */
-    public static final List<String> JOBS = List.of("enrich", "category-stats", "sessions", "payments");
+    public static final List<String> JOBS = SuiteJobs.names();
 
     private static final String USAGE = """
             Usage: bin/shopstream-cluster <command> [options]
@@ -206,7 +208,7 @@ public final class ClusterCli {
     /** The id of the running job named "ShopStream <job>". */
     static String jobId(LocalCluster cluster, String job) {
         return cluster.jobs().stream()
-                .filter(j -> j.name().equals("ShopStream " + job) && j.state().equals("RUNNING"))
+                .filter(j -> j.name().equals(ShopJob.displayName(job)) && j.state().equals("RUNNING"))
                 .map(LocalCluster.JobStatus::id)
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("No running job '" + job + "'"));

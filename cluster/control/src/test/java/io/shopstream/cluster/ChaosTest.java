@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
+import io.shopstream.common.job.ShopJob;
 import io.shopstream.common.json.Json;
 import io.shopstream.common.kafka.ProducerSettings;
 import io.shopstream.common.kafka.TopicReader;
@@ -233,7 +234,7 @@ class ChaosTest {
         }
 
         // The web UI, in a real browser: every job listed by name as RUNNING.
-        List<String> names = jobIds.keySet().stream().map(j -> "ShopStream " + j).toList();
+        List<String> names = jobIds.keySet().stream().map(ShopJob::displayName).toList();
         if (WebUi.chromiumInstalled()) {
             Path shot = Path.of("target/webui-running-jobs.png").toAbsolutePath();
             WebUi.assertJobsListedAsRunning(cluster.restUrl(), names, shot);

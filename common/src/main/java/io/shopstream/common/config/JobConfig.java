@@ -93,47 +93,23 @@ public final class JobConfig {
             }
         }
 
-        List<String> list = List.of(args);
-        for (int i = 0; i < list.size(); i++) {
-            String arg = list.get(i);
-            String key;
-            String value;
-            String source;
-            if (arg.startsWith("-D")) {
-                String kv = arg.length() == 2 ? next(list, ++i, arg) : arg.substring(2);
-                int eq = kv.indexOf('=');
-                if (eq <= 0) {
-                    throw new ConfigException("Expected -Dkey=value but got '" + arg + "'");
-                }
-                key = kv.substring(0, eq).trim();
-                value = kv.substring(eq + 1).trim();
-                source = "-D";
-            } else if (arg.startsWith("--")) {
-                String kv = arg.substring(2);
-                int eq = kv.indexOf('=');
-                if (eq > 0) {
-                    key = kv.substring(0, eq);
-                    value = kv.substring(eq + 1);
-                } else {
-                    key = kv;
-                    value = next(list, ++i, arg);
-                }
-                source = "--" + key;
-            } else {
+        for (CommandLine.Argument arg : CommandLine.split(args)) {
+            String key = arg.key();
+            if (key == null) {
                 throw new ConfigException(
-                        "Unexpected argument '" + arg + "': use --key value or -Dkey=value (see --help)");
+                        "Unexpected argument '" + arg.value() + "': use --key value or -Dkey=value (see --help)");
             }
             String clientKey = KafkaClientProperties.clientKeyOf(key);
             if (clientKey != null) {
-                kafkaOptions.put(clientKey, value);
+                kafkaOptions.put(clientKey, arg.value());
             } else if (isShopKey(key)) {
-                setShop(shop, key, value);
-            } else if (source.equals("-D")) {
-                setFlink(flink, key, value);
+                setShop(shop, key, arg.value());
+            } else if (arg.dashD()) {
+                setFlink(flink, key, arg.value());
             } else {
                 throw unknown(key);
             }
-            sources.put(key, source.equals("-D") ? "-D" : "argument");
+            sources.put(key, arg.dashD() ? "-D" : "argument");
         }
         validate(shop);
         Configuration effective = Configuration.fromMap(base.toMap());
@@ -180,7 +156,7 @@ public final class JobConfig {
         out.println("ShopStream job '" + job + "' configuration:");
         for (ConfigOption<?> option : ShopOptions.ALL) {
             String from = sources.getOrDefault(option.key(), "default");
-            out.printf("  %-34s = %-28s (%s)%n", option.key(), format(shop.get(option)), from);
+            out.printf("  %-34s = %-28s (%s)%n", option.key(), CommandLine.format(shop.get(option)), from);
         }
         for (Map.Entry<String, String> e : kafkaClient.masked().entrySet()) {
             String key = KafkaClientProperties.PREFIX + e.getKey();
@@ -195,57 +171,13 @@ public final class JobConfig {
 
     /** The usage text listing every option with its default and description. */
     public static String usage(String job) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("Usage: ").append(job).append(" [--key value]... [-Dflink.key=value]...\n\nOptions:\n");
-        for (ConfigOption<?> option : ShopOptions.ALL) {
-            sb.append(String.format("  --%-32s default %s%n      %s%n", option.key(),
-                    format(option.defaultValue()), describe(option)));
-        }
-        sb.append(String.format("  --%-32s%n      %s%n", KafkaClientProperties.PREFIX + "<client key> VALUE",
-                "Any Kafka consumer/producer/admin client property, e.g. --kafka.properties.security.protocol SASL_SSL."
-                        + " Secrets can come from Kafka's config providers (config.providers=file, ${file:PATH:KEY})."));
-        sb.append("\nAny Flink option can be given as -Dkey=value (for example"
-                + " -Dexecution.checkpointing.interval=5s -Dstate.backend.type=hashmap).\n");
-        return sb.toString();
-    }
-
-    /** The plain text of an option's description (ShopStream's descriptions are plain text). */
-    static String describe(ConfigOption<?> option) {
-        StringBuilder text = new StringBuilder();
-        for (var block : option.description().getBlocks()) {
-            if (block instanceof org.apache.flink.configuration.description.TextElement t) {
-                text.append(t.getFormat());
-            }
-        }
-        return text.toString();
-    }
-
-    private static String format(Object value) {
-        if (value == null) {
-            return "(none)";
-        }
-        if (value instanceof Duration d) {
-            return humanDuration(d);
-        }
-        return String.valueOf(value);
-    }
-
-    private static String humanDuration(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 60_000 == 0 && ms > 0) {
-            return (ms / 60_000) + " min";
-        }
-        if (ms % 1000 == 0) {
-            return (ms / 1000) + " s";
-        }
-        return ms + " ms";
-    }
-
-    private static String next(List<String> args, int i, String after) {
-        if (i >= args.size()) {
-            throw new ConfigException("Missing value after '" + after + "'");
-        }
-        return args.get(i);
+        return CommandLine.usage(job + " [--key value]... [-Dflink.key=value]...", ShopOptions.ALL)
+                + String.format("  --%-32s%n      %s%n", KafkaClientProperties.PREFIX + "<client key> VALUE",
+                        "Any Kafka consumer/producer/admin client property, e.g. --kafka.properties.security.protocol"
+                                + " SASL_SSL. Secrets can come from Kafka's config providers (config.providers=file,"
+                                + " ${file:PATH:KEY}).")
+                + "\nAny Flink option can be given as -Dkey=value (for example"
+                + " -Dexecution.checkpointing.interval=5s -Dstate.backend.type=hashmap).\n";
     }
 
     private static boolean isShopKey(String key) {
@@ -257,11 +189,8 @@ public final class JobConfig {
     }
 
     private static ConfigException unknown(String key) {
-        List<String> known = new ArrayList<>();
-        ShopOptions.ALL.forEach(o -> known.add(o.key()));
-        return new ConfigException(
-                "Unknown option '" + key + "'. ShopStream options are: " + String.join(", ", known)
-                        + ". Flink options go in config.yaml or -Dkey=value.");
+        return CommandLine.unknownKey(key, ShopOptions.ALL.stream().map(ConfigOption::key).toList(),
+                "Flink options go in config.yaml or -Dkey=value.");
     }
 
     private static void setShop(Configuration shop, String key, String value) {
@@ -269,21 +198,16 @@ public final class JobConfig {
         if (option == null) {
             throw unknown(key);
         }
-        shop.setString(key, value);
-        try {
-            shop.get(option);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(
-                    "Invalid value '" + value + "' for option '" + key + "' (default "
-                            + format(option.defaultValue()) + "): " + rootMessage(e));
-        }
+        CommandLine.set(shop, option, value);
     }
 
     private static void setFlink(Configuration flink, String key, String value) {
         ConfigOption<?> option = FlinkOptionIndex.find(key);
         if (option == null) {
+            String best = CommandLine.closest(key, FlinkOptionIndex.keys());
             throw new ConfigException(
                     "Unknown Flink option '" + key + "' in -D" + key + "=" + value
+                            + (best != null ? ": did you mean '" + best + "'?" : "")
                             + " (ShopStream checks -D keys against Flink's documented options)");
         }
         Configuration probe = new Configuration();
@@ -291,7 +215,7 @@ public final class JobConfig {
         try {
             probe.get(option);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("Invalid value '" + value + "' for Flink option '" + key + "': " + rootMessage(e));
+            throw new ConfigException("Invalid value '" + value + "' for Flink option '" + key + "': " + CommandLine.rootMessage(e));
         }
         flink.setString(key, value);
     }
@@ -323,20 +247,12 @@ public final class JobConfig {
         Duration interval = flink.get(CheckpointingOptions.CHECKPOINTING_INTERVAL);
         Duration checkpoint = flink.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT);
         if (interval != null && transaction.compareTo(interval.plus(checkpoint)) <= 0) {
-            throw new ConfigException("Option 'kafka.transaction-timeout' is " + humanDuration(transaction)
-                    + ", not above execution.checkpointing.interval (" + humanDuration(interval)
-                    + ") + execution.checkpointing.timeout (" + humanDuration(checkpoint)
+            throw new ConfigException("Option 'kafka.transaction-timeout' is " + CommandLine.format(transaction)
+                    + ", not above execution.checkpointing.interval (" + CommandLine.format(interval)
+                    + ") + execution.checkpointing.timeout (" + CommandLine.format(checkpoint)
                     + "): Kafka would abort a transaction before its checkpoint commits it."
                     + " Raise kafka.transaction-timeout or lower the checkpoint timeout.");
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage();
     }
 
     /** Index of Flink's documented option keys, read from its option classes. */

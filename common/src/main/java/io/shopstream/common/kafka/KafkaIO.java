@@ -12,6 +12,7 @@ import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.TransactionNamingStrategy;
@@ -65,8 +66,10 @@ public final class KafkaIO {
      * says, its partitions hold the watermark back by the data ({@link EventTimeSource}), and all
      * event-time inputs of a job keep within {@code watermark.alignment-max-drift} of each other.
      */
-    public static <T> DataStream<Parsed<T>> readEvents(StreamExecutionEnvironment env, JobConfig config, String topic,
-            RecordFormat<T> format, TypeInformation<T> valueType, EventTime.Timestamp<T> timestamp) {
+    public static <T> DataStream<Parsed<T>> readEvents(StreamExecutionEnvironment env, JobConfig config,
+            ConfigOption<String> topicOption, RecordFormat<T> format, TypeInformation<T> valueType,
+            EventTime.Timestamp<T> timestamp) {
+        String topic = config.get(topicOption);
         Properties properties = consumerProperties(config, topic);
         // Few records per poll: what has been fetched still comes when a partition pauses to let
         // the others catch up (EventTimeSource), so this bounds how far one partition runs ahead.
@@ -81,7 +84,7 @@ public final class KafkaIO {
                 .withWatermarkAlignment("event-time-" + config.job(), config.get(ShopOptions.ALIGNMENT_MAX_DRIFT),
                         ALIGNMENT_UPDATE_INTERVAL);
         return env.fromSource(source, watermarks, "Kafka: " + topic)
-                .uid("source-" + topic)
+                .uid(sourceUid(topicOption))
                 .returns(Parsed.typeInfo(valueType));
     }
 
@@ -90,11 +93,12 @@ public final class KafkaIO {
      * whole compacted topic on a first start, and never holding any watermark back.
      */
     public static <T> DataStream<Parsed<T>> readReference(StreamExecutionEnvironment env, JobConfig config,
-            String topic, RecordFormat<T> format, TypeInformation<T> valueType) {
+            ConfigOption<String> topicOption, RecordFormat<T> format, TypeInformation<T> valueType) {
+        String topic = config.get(topicOption);
         KafkaSource<Parsed<T>> kafka = source(config, topic, format, valueType,
                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST), consumerProperties(config, topic));
         return env.fromSource(kafka, EventTime.neverHoldsBack(), "Kafka: " + topic)
-                .uid("source-" + topic)
+                .uid(sourceUid(topicOption))
                 .returns(Parsed.typeInfo(valueType));
     }
 
@@ -115,8 +119,23 @@ public final class KafkaIO {
                 .build();
     }
 
-    /** Writes a stream to a topic exactly-once, with a stable uid and a readable name. */
-    public static <T> void write(DataStream<T> stream, JobConfig config, String topic, KeySelector<T, String> key) {
-        stream.sinkTo(exactlyOnceSink(config, topic, key)).name("Kafka: " + topic).uid("sink-" + topic);
+    /** Writes a stream to the topic of {@code topicOption} exactly-once, with a stable uid and a readable name. */
+    public static <T> void write(DataStream<T> stream, JobConfig config, ConfigOption<String> topicOption,
+            KeySelector<T, String> key) {
+        String topic = config.get(topicOption);
+        stream.sinkTo(exactlyOnceSink(config, topic, key)).name("Kafka: " + topic).uid(sinkUid(topicOption));
+    }
+
+    /**
+     * The uid of the source of a topic option: named after the option's default topic, so that it
+     * does not change when the topic is renamed (and is what it was when uids were the topic name).
+     */
+    public static String sourceUid(ConfigOption<String> topicOption) {
+        return "source-" + topicOption.defaultValue();
+    }
+
+    /** The uid of the sink of a topic option; like {@link #sourceUid}, independent of the topic's name. */
+    public static String sinkUid(ConfigOption<String> topicOption) {
+        return "sink-" + topicOption.defaultValue();
     }
 }

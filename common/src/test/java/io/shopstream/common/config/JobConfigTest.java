@@ -121,8 +121,8 @@ class JobConfigTest {
     void usageListsEveryOptionWithDefaultAndDescription() {
         String usage = JobConfig.usage("enrich");
         for (var option : ShopOptions.ALL) {
-            assertThat(usage).contains("--" + option.key()).contains(JobConfig.describe(option));
-            assertThat(JobConfig.describe(option)).isNotBlank();
+            assertThat(usage).contains("--" + option.key()).contains(CommandLine.describe(option));
+            assertThat(CommandLine.describe(option)).isNotBlank();
         }
         assertThat(usage).contains("default 30 s").doesNotContain("Description@");
     }

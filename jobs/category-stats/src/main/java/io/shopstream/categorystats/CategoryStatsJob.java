@@ -1,10 +1,12 @@
 package io.shopstream.categorystats;
 
 import io.shopstream.common.config.JobConfig;
-import io.shopstream.common.config.JobSetup;
 import io.shopstream.common.config.ShopOptions;
-import io.shopstream.common.json.DeadLetterSplitter;
+import io.shopstream.common.job.JobHooks;
+import io.shopstream.common.job.JobSetup;
+import io.shopstream.common.job.ShopJob;
 import io.shopstream.common.json.DeadLetterSplitter.Split;
+import io.shopstream.common.json.DeadLetterSplitter;
 import io.shopstream.common.json.EnrichedEventFormat;
 import io.shopstream.common.json.Parsed;
 import io.shopstream.common.kafka.KafkaIO;
@@ -16,7 +18,6 @@ import io.shopstream.common.time.LateEvents;
 import io.shopstream.common.time.WatermarkKeeper;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -30,20 +31,25 @@ import org.apache.flink.util.OutputTag;
  * (+ {@code shop.category-stats.late}). Totals per category in tumbling event-time windows,
  * re-emitted with a higher revision for each late event within the allowed lateness.
  */
-public final class CategoryStatsJob {
+public final class CategoryStatsJob extends ShopJob {
 
     public static final String NAME = "category-stats";
 
-    /** The topics the job reads and writes, checked at start ({@link KafkaStartupCheck}). */
-    public static final KafkaStartupCheck.Topics TOPICS = new KafkaStartupCheck.Topics(
-            List.of(ShopOptions.TOPIC_ENRICHED),
-            List.of(ShopOptions.TOPIC_CATEGORY_STATS, ShopOptions.TOPIC_CATEGORY_STATS_LATE, ShopOptions.TOPIC_DLQ));
+    /** The job, as its {@code main}, the suite's list and the tests start it. */
+    public static final CategoryStatsJob JOB = new CategoryStatsJob();
+
+    /** Tap point ({@link JobHooks}): the valid events read from Kafka, before the workflow. */
+    public static final String TAP_EVENTS = "events";
 
     /** Events too late for their window (beyond the allowed lateness). */
     public static final OutputTag<EnrichedEvent> TOO_LATE =
             new OutputTag<>("too-late", TypeInformation.of(EnrichedEvent.class));
 
-    private CategoryStatsJob() {}
+    private CategoryStatsJob() {
+        super(NAME, new KafkaStartupCheck.Topics(
+                List.of(ShopOptions.TOPIC_ENRICHED),
+                List.of(ShopOptions.TOPIC_CATEGORY_STATS, ShopOptions.TOPIC_CATEGORY_STATS_LATE, ShopOptions.TOPIC_DLQ)));
+    }
 
     /** What the job writes: window totals and the events that were too late (or from the future). */
     public record Outputs(DataStream<CategoryStats> stats, DataStream<EnrichedEvent> late) {}
@@ -84,35 +90,21 @@ public final class CategoryStatsJob {
                 .uid("category-windows");
     }
 
-    /** Adds the Kafka source, the workflow and the exactly-once Kafka sinks to {@code env}. */
-    public static void build(StreamExecutionEnvironment env, JobConfig config) {
-        build(env, config, UnaryOperator.identity(), true);
-    }
-
-    /**
-     * As {@link #build(StreamExecutionEnvironment, JobConfig)}, for tests: {@code tap} sits before
-     * the workflow (a failure injector), {@code keepWatermark = false} builds the naive graph.
-     */
-    static void build(StreamExecutionEnvironment env, JobConfig config, UnaryOperator<DataStream<EnrichedEvent>> tap,
-            boolean keepWatermark) {
+    @Override
+    protected void addTo(StreamExecutionEnvironment env, JobConfig config, JobHooks hooks) {
         DataStream<Parsed<EnrichedEvent>> input =
-                KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_ENRICHED), new EnrichedEventFormat(),
+                KafkaIO.readEvents(env, config, ShopOptions.TOPIC_ENRICHED, new EnrichedEventFormat(),
                         TypeInformation.of(EnrichedEvent.class), EnrichedEvent::ts);
         Split<EnrichedEvent> valid = DeadLetterSplitter.split(input, "enriched", TypeInformation.of(EnrichedEvent.class));
 
-        Outputs out = defineWorkflow(config, tap.apply(valid.values()), keepWatermark);
+        Outputs out = defineWorkflow(config, hooks.at(TAP_EVENTS, valid.values()), hooks.keepWatermark());
 
-        KafkaIO.write(out.stats(), config, config.get(ShopOptions.TOPIC_CATEGORY_STATS), CategoryStats::key);
-        KafkaIO.write(out.late(), config, config.get(ShopOptions.TOPIC_CATEGORY_STATS_LATE), EnrichedEvent::customerId);
-        KafkaIO.write(valid.deadLetters(), config, config.get(ShopOptions.TOPIC_DLQ), DeadLetter::key);
+        KafkaIO.write(out.stats(), config, ShopOptions.TOPIC_CATEGORY_STATS, CategoryStats::key);
+        KafkaIO.write(out.late(), config, ShopOptions.TOPIC_CATEGORY_STATS_LATE, EnrichedEvent::customerId);
+        KafkaIO.write(valid.deadLetters(), config, ShopOptions.TOPIC_DLQ, DeadLetter::key);
     }
 
     public static void main(String[] args) throws Exception {
-        JobSetup.Started started = JobSetup.start(NAME, TOPICS, args);
-        if (started == null) {
-            return;
-        }
-        build(started.env(), started.config());
-        started.env().execute("ShopStream " + NAME);
+        JobSetup.main(JOB, args);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
+import io.shopstream.common.job.JobHooks;
 import io.shopstream.common.json.Json;
 import io.shopstream.common.model.CategoryStats;
 import io.shopstream.common.model.DeadLetter;
@@ -24,7 +25,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
@@ -108,10 +108,10 @@ class CategoryStatsEndToEndTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(config.flinkConfiguration());
         env.setParallelism(parallelism);
-        UnaryOperator<DataStream<EnrichedEvent>> tap = failAfter < 0
-                ? UnaryOperator.identity()
-                : events -> FailOnceAfterCheckpoint.inject(events, failAfter, TypeInformation.of(EnrichedEvent.class));
-        CategoryStatsJob.build(env, config, tap, keepWatermark);
+        JobHooks hooks = failAfter < 0
+                ? JobHooks.NONE
+                : JobHooks.NONE.tap(CategoryStatsJob.TAP_EVENTS, FailOnceAfterCheckpoint.tap(failAfter));
+        CategoryStatsJob.JOB.build(env, config, keepWatermark ? hooks : hooks.withoutWatermarkKeeper());
         StreamGraph graph = env.getStreamGraph();
         graph.setJobName("category-stats under test");
         if (savepoint != null) {

@@ -16,7 +16,7 @@ class CategoryStatsJobGraphTest {
     private static StreamGraph graph() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(3);
-        CategoryStatsJob.build(env, JobConfig.fromArgs(CategoryStatsJob.NAME));
+        CategoryStatsJob.JOB.build(env, JobConfig.fromArgs(CategoryStatsJob.NAME));
         return env.getStreamGraph();
     }
 

@@ -1,12 +1,14 @@
 package io.shopstream.enrich;
 
 import io.shopstream.common.config.JobConfig;
-import io.shopstream.common.config.JobSetup;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.enrich.EnrichmentPipeline;
+import io.shopstream.common.job.JobHooks;
+import io.shopstream.common.job.JobSetup;
+import io.shopstream.common.job.ShopJob;
 import io.shopstream.common.json.CustomerFormat;
-import io.shopstream.common.json.DeadLetterSplitter;
 import io.shopstream.common.json.DeadLetterSplitter.Split;
+import io.shopstream.common.json.DeadLetterSplitter;
 import io.shopstream.common.json.EventFormat;
 import io.shopstream.common.json.Parsed;
 import io.shopstream.common.json.ProductFormat;
@@ -27,16 +29,23 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * → {@code shop.events.enriched} and {@code shop.dlq}. Validates every record (bad ones are
  * dead-lettered), drops producer retries, and adds the latest known product and customer.
  */
-public final class EnrichJob {
+public final class EnrichJob extends ShopJob {
 
     public static final String NAME = "enrich";
 
-    /** The topics the job reads and writes, checked at start ({@link KafkaStartupCheck}). */
-    public static final KafkaStartupCheck.Topics TOPICS = new KafkaStartupCheck.Topics(
-            List.of(ShopOptions.TOPIC_EVENTS, ShopOptions.TOPIC_PRODUCTS, ShopOptions.TOPIC_CUSTOMERS),
-            List.of(ShopOptions.TOPIC_ENRICHED, ShopOptions.TOPIC_DLQ));
+    /** The job, as its {@code main}, the suite's list and the tests start it. */
+    public static final EnrichJob JOB = new EnrichJob();
 
-    private EnrichJob() {}
+    /** Tap point ({@link JobHooks}): the decoded events as read from Kafka. */
+    public static final String TAP_EVENTS = "events";
+    /** Tap point ({@link JobHooks}): the enriched events on their way to Kafka. */
+    public static final String TAP_ENRICHED = "enriched";
+
+    private EnrichJob() {
+        super(NAME, new KafkaStartupCheck.Topics(
+                List.of(ShopOptions.TOPIC_EVENTS, ShopOptions.TOPIC_PRODUCTS, ShopOptions.TOPIC_CUSTOMERS),
+                List.of(ShopOptions.TOPIC_ENRICHED, ShopOptions.TOPIC_DLQ)));
+    }
 
     /** What the job writes. */
     public record Outputs(DataStream<EnrichedEvent> enriched, DataStream<DeadLetter> deadLetters) {}
@@ -66,31 +75,27 @@ public final class EnrichJob {
         return new Outputs(enriched, deadLetters);
     }
 
-    /** Adds the Kafka sources, the workflow and the exactly-once Kafka sinks to {@code env}. */
-    public static void build(StreamExecutionEnvironment env, JobConfig config) {
-        DataStream<Parsed<Event>> events =
-                KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_EVENTS), new EventFormat(),
-                        TypeInformation.of(Event.class), Event::ts);
+    @Override
+    protected void addTo(StreamExecutionEnvironment env, JobConfig config, JobHooks hooks) {
+        DataStream<Parsed<Event>> events = hooks.at(TAP_EVENTS,
+                KafkaIO.readEvents(env, config, ShopOptions.TOPIC_EVENTS, new EventFormat(),
+                        TypeInformation.of(Event.class), Event::ts));
         // Reference data carries no event time; it must never hold the watermark back.
         DataStream<Parsed<ProductUpdate>> products =
-                KafkaIO.readReference(env, config, config.get(ShopOptions.TOPIC_PRODUCTS), new ProductFormat(),
+                KafkaIO.readReference(env, config, ShopOptions.TOPIC_PRODUCTS, new ProductFormat(),
                         TypeInformation.of(ProductUpdate.class));
         DataStream<Parsed<CustomerUpdate>> customers =
-                KafkaIO.readReference(env, config, config.get(ShopOptions.TOPIC_CUSTOMERS), new CustomerFormat(),
+                KafkaIO.readReference(env, config, ShopOptions.TOPIC_CUSTOMERS, new CustomerFormat(),
                         TypeInformation.of(CustomerUpdate.class));
 
         Outputs out = defineWorkflow(config, events, products, customers);
 
-        KafkaIO.write(out.enriched(), config, config.get(ShopOptions.TOPIC_ENRICHED), EnrichedEvent::customerId);
-        KafkaIO.write(out.deadLetters(), config, config.get(ShopOptions.TOPIC_DLQ), DeadLetter::key);
+        KafkaIO.write(hooks.at(TAP_ENRICHED, out.enriched()), config, ShopOptions.TOPIC_ENRICHED,
+                EnrichedEvent::customerId);
+        KafkaIO.write(out.deadLetters(), config, ShopOptions.TOPIC_DLQ, DeadLetter::key);
     }
 
     public static void main(String[] args) throws Exception {
-        JobSetup.Started started = JobSetup.start(NAME, TOPICS, args);
-        if (started == null) {
-            return;
-        }
-        build(started.env(), started.config());
-        started.env().execute("ShopStream " + NAME);
+        JobSetup.main(JOB, args);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
+import io.shopstream.common.job.JobHooks;
 import io.shopstream.common.json.CustomerFormat;
 import io.shopstream.common.json.EnrichedEventFormat;
 import io.shopstream.common.json.EventFormat;
@@ -118,7 +119,9 @@ class EnrichJobEndToEndTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(config.flinkConfiguration());
         env.setParallelism(2);
-        buildWithOptionalFailure(env, config, injectFailure ? events.size() / 3 : -1);
+        EnrichJob.JOB.build(env, config, injectFailure
+                ? JobHooks.NONE.tap(EnrichJob.TAP_ENRICHED, FailOnceAfterCheckpoint.tap(events.size() / 3))
+                : JobHooks.NONE);
         JobClient job = env.executeAsync("enrich under test");
         try {
             // The contract's exactness holds for reference data loaded before the events: wait
@@ -164,21 +167,6 @@ class EnrichJobEndToEndTest {
         } finally {
             job.cancel().get(30, TimeUnit.SECONDS);
         }
-    }
-
-    private static void buildWithOptionalFailure(StreamExecutionEnvironment env, JobConfig config, long failAfter) {
-        DataStream<Parsed<Event>> events = KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_EVENTS),
-                new EventFormat(), TypeInformation.of(Event.class), Event::ts);
-        DataStream<Parsed<ProductUpdate>> products = KafkaIO.readReference(env, config, config.get(ShopOptions.TOPIC_PRODUCTS),
-                new ProductFormat(), TypeInformation.of(ProductUpdate.class));
-        DataStream<Parsed<CustomerUpdate>> customers = KafkaIO.readReference(env, config, config.get(ShopOptions.TOPIC_CUSTOMERS),
-                new CustomerFormat(), TypeInformation.of(CustomerUpdate.class));
-        EnrichJob.Outputs out = EnrichJob.defineWorkflow(config, events, products, customers);
-        DataStream<EnrichedEvent> enriched = failAfter < 0
-                ? out.enriched()
-                : FailOnceAfterCheckpoint.inject(out.enriched(), failAfter, TypeInformation.of(EnrichedEvent.class));
-        KafkaIO.write(enriched, config, config.get(ShopOptions.TOPIC_ENRICHED), EnrichedEvent::customerId);
-        KafkaIO.write(out.deadLetters(), config, config.get(ShopOptions.TOPIC_DLQ), DeadLetter::key);
     }
 
     private static void awaitReferenceDataLoaded(JobConfig config) throws InterruptedException {

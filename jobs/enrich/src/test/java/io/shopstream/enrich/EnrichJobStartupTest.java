@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shopstream.common.config.ConfigException;
-import io.shopstream.common.config.JobSetup;
+import io.shopstream.common.job.JobSetup;
 import io.shopstream.testkit.ContractTopics;
 import io.shopstream.testkit.EmbeddedKafka;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ class EnrichJobStartupTest {
     @Test
     void anUnreachableBrokerFailsWithinTheTimeoutNamingTheAddress() {
         long start = System.nanoTime();
-        assertThatThrownBy(() -> EnrichJob.main(args("--kafka.bootstrap-servers", "127.0.0.1:1",
+        assertThatThrownBy(() -> JobSetup.run(EnrichJob.JOB, args("--kafka.bootstrap-servers", "127.0.0.1:1",
                         "--kafka.startup-check-timeout", "2s")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("Kafka at 127.0.0.1:1 (kafka.bootstrap-servers, PLAINTEXT) did not answer within 2 s");
@@ -47,7 +47,7 @@ class EnrichJobStartupTest {
     @Test
     void aWrongPasswordFailsNamingTheBrokerAndTheMechanism() {
         List<String> secured = kafka.securedClientArgs("not-the-password");
-        assertThatThrownBy(() -> EnrichJob.main(args(secured.toArray(String[]::new))))
+        assertThatThrownBy(() -> JobSetup.run(EnrichJob.JOB, args(secured.toArray(String[]::new))))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("Kafka at " + kafka.securedBootstrapServers()
                         + " (kafka.bootstrap-servers, SASL_SSL with SASL mechanism SCRAM-SHA-512) refused the login");
@@ -55,7 +55,7 @@ class EnrichJobStartupTest {
 
     @Test
     void aMissingInputTopicFailsNamingItAndItsOption() {
-        assertThatThrownBy(() -> EnrichJob.main(args("--kafka.bootstrap-servers", kafka.bootstrapServers(),
+        assertThatThrownBy(() -> JobSetup.run(EnrichJob.JOB, args("--kafka.bootstrap-servers", kafka.bootstrapServers(),
                         "--topics.events", "startup.no-such-events")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("Topic 'startup.no-such-events' (topics.events) does not exist on Kafka at "
@@ -65,7 +65,7 @@ class EnrichJobStartupTest {
 
     @Test
     void aMissingOutputTopicFailsNamingItAndItsOption() {
-        assertThatThrownBy(() -> EnrichJob.main(args("--kafka.bootstrap-servers", kafka.bootstrapServers(),
+        assertThatThrownBy(() -> JobSetup.run(EnrichJob.JOB, args("--kafka.bootstrap-servers", kafka.bootstrapServers(),
                         "--topics.dlq", "startup.no-such-dlq")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("Topic 'startup.no-such-dlq' (topics.dlq) does not exist");
@@ -73,7 +73,7 @@ class EnrichJobStartupTest {
 
     @Test
     void anOutputThatIsAlsoAnInputFails() {
-        assertThatThrownBy(() -> EnrichJob.main(args("--kafka.bootstrap-servers", kafka.bootstrapServers(),
+        assertThatThrownBy(() -> JobSetup.run(EnrichJob.JOB, args("--kafka.bootstrap-servers", kafka.bootstrapServers(),
                         "--topics.enriched", "startup.shop.events")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("Options 'topics.events' and 'topics.enriched' both name topic 'startup.shop.events':"
@@ -82,7 +82,7 @@ class EnrichJobStartupTest {
 
     @Test
     void aTransactionTimeoutNotAboveIntervalPlusCheckpointTimeoutFails() {
-        assertThatThrownBy(() -> EnrichJob.main(args("--kafka.bootstrap-servers", kafka.bootstrapServers(),
+        assertThatThrownBy(() -> JobSetup.run(EnrichJob.JOB, args("--kafka.bootstrap-servers", kafka.bootstrapServers(),
                         "--kafka.transaction-timeout", "2min", "-Dexecution.checkpointing.interval=1min",
                         "-Dexecution.checkpointing.timeout=1min")))
                 .isInstanceOf(ConfigException.class)
@@ -92,7 +92,7 @@ class EnrichJobStartupTest {
 
     @Test
     void aTransactionTimeoutAboveTheBrokersMaximumFails() {
-        assertThatThrownBy(() -> EnrichJob.main(args("--kafka.bootstrap-servers", kafka.bootstrapServers(),
+        assertThatThrownBy(() -> JobSetup.run(EnrichJob.JOB, args("--kafka.bootstrap-servers", kafka.bootstrapServers(),
                         "--kafka.transaction-timeout", "20min")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("Option 'kafka.transaction-timeout' is 1200000 ms, above broker 0's"
@@ -101,11 +101,11 @@ class EnrichJobStartupTest {
 
     @Test
     void aSoundSetUpPassesOverPlaintextAndSaslSsl() {
-        assertThat(JobSetup.start(EnrichJob.NAME, EnrichJob.TOPICS,
+        assertThat(JobSetup.start(EnrichJob.JOB,
                         args("--kafka.bootstrap-servers", kafka.bootstrapServers())))
                 .isNotNull();
         List<String> secured = kafka.securedClientArgs(kafka.securedPassword());
-        assertThat(JobSetup.start(EnrichJob.NAME, EnrichJob.TOPICS, args(secured.toArray(String[]::new))))
+        assertThat(JobSetup.start(EnrichJob.JOB, args(secured.toArray(String[]::new))))
                 .isNotNull();
     }
 

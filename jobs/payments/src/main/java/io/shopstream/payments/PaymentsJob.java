@@ -1,10 +1,12 @@
 package io.shopstream.payments;
 
 import io.shopstream.common.config.JobConfig;
-import io.shopstream.common.config.JobSetup;
 import io.shopstream.common.config.ShopOptions;
-import io.shopstream.common.json.DeadLetterSplitter;
+import io.shopstream.common.job.JobHooks;
+import io.shopstream.common.job.JobSetup;
+import io.shopstream.common.job.ShopJob;
 import io.shopstream.common.json.DeadLetterSplitter.Split;
+import io.shopstream.common.json.DeadLetterSplitter;
 import io.shopstream.common.json.EnrichedEventFormat;
 import io.shopstream.common.json.Parsed;
 import io.shopstream.common.json.PaymentFormat;
@@ -36,15 +38,17 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * ({@link #enrichedFormat}, {@link #paymentFormat}), so that it never waits in the matcher for a
  * far-off window end.
  */
-public final class PaymentsJob {
+public final class PaymentsJob extends ShopJob {
 
     public static final String NAME = "payments";
 
-    /** The topics the job reads and writes, checked at start ({@link KafkaStartupCheck}). */
-    public static final KafkaStartupCheck.Topics TOPICS = new KafkaStartupCheck.Topics(
-            List.of(ShopOptions.TOPIC_ENRICHED, ShopOptions.TOPIC_PAYMENTS),
-            List.of(ShopOptions.TOPIC_ORDERS_PAID, ShopOptions.TOPIC_ORDERS_UNPAID,
-                    ShopOptions.TOPIC_PAYMENTS_ORPHANED, ShopOptions.TOPIC_DLQ));
+    /** The job, as its {@code main}, the suite's list and the tests start it. */
+    public static final PaymentsJob JOB = new PaymentsJob();
+
+    /** Tap point ({@link JobHooks}): the decoded enriched events as read from Kafka. */
+    public static final String TAP_ENRICHED = "enriched";
+    /** Tap point ({@link JobHooks}): the decoded payments as read from Kafka. */
+    public static final String TAP_PAYMENTS = "payments";
 
     public static final String ORDERS_ONLY_UID = "orders-only";
     public static final String ORDERS_AS_INPUT_UID = "orders-as-match-input";
@@ -54,7 +58,12 @@ public final class PaymentsJob {
 
     private static final TypeInformation<OrderOrPayment> INPUT = TypeInformation.of(OrderOrPayment.class);
 
-    private PaymentsJob() {}
+    private PaymentsJob() {
+        super(NAME, new KafkaStartupCheck.Topics(
+                List.of(ShopOptions.TOPIC_ENRICHED, ShopOptions.TOPIC_PAYMENTS),
+                List.of(ShopOptions.TOPIC_ORDERS_PAID, ShopOptions.TOPIC_ORDERS_UNPAID,
+                        ShopOptions.TOPIC_PAYMENTS_ORPHANED, ShopOptions.TOPIC_DLQ)));
+    }
 
     /** What the job writes. */
     public record Outputs(
@@ -114,30 +123,25 @@ public final class PaymentsJob {
         return NotFromTheFuture.of(new PaymentFormat(), Payment::ts, p -> true, config.get(ShopOptions.MAX_FUTURE));
     }
 
-    /** Adds the Kafka sources, the workflow and the exactly-once Kafka sinks to {@code env}. */
-    public static void build(StreamExecutionEnvironment env, JobConfig config) {
+    @Override
+    protected void addTo(StreamExecutionEnvironment env, JobConfig config, JobHooks hooks) {
         // Each input has its own watermarks; a quiet partition or topic goes idle (source.idle-timeout).
-        DataStream<Parsed<EnrichedEvent>> enriched =
-                KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_ENRICHED), enrichedFormat(config),
-                        TypeInformation.of(EnrichedEvent.class), EnrichedEvent::ts);
-        DataStream<Parsed<Payment>> payments =
-                KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_PAYMENTS), paymentFormat(config),
-                        TypeInformation.of(Payment.class), Payment::ts);
+        DataStream<Parsed<EnrichedEvent>> enriched = hooks.at(TAP_ENRICHED,
+                KafkaIO.readEvents(env, config, ShopOptions.TOPIC_ENRICHED, enrichedFormat(config),
+                        TypeInformation.of(EnrichedEvent.class), EnrichedEvent::ts));
+        DataStream<Parsed<Payment>> payments = hooks.at(TAP_PAYMENTS,
+                KafkaIO.readEvents(env, config, ShopOptions.TOPIC_PAYMENTS, paymentFormat(config),
+                        TypeInformation.of(Payment.class), Payment::ts));
 
         Outputs out = defineWorkflow(config, enriched, payments);
 
-        KafkaIO.write(out.paid(), config, config.get(ShopOptions.TOPIC_ORDERS_PAID), PaidOrder::orderId);
-        KafkaIO.write(out.unpaid(), config, config.get(ShopOptions.TOPIC_ORDERS_UNPAID), UnpaidOrder::orderId);
-        KafkaIO.write(out.orphaned(), config, config.get(ShopOptions.TOPIC_PAYMENTS_ORPHANED), OrphanedPayment::orderId);
-        KafkaIO.write(out.deadLetters(), config, config.get(ShopOptions.TOPIC_DLQ), DeadLetter::key);
+        KafkaIO.write(out.paid(), config, ShopOptions.TOPIC_ORDERS_PAID, PaidOrder::orderId);
+        KafkaIO.write(out.unpaid(), config, ShopOptions.TOPIC_ORDERS_UNPAID, UnpaidOrder::orderId);
+        KafkaIO.write(out.orphaned(), config, ShopOptions.TOPIC_PAYMENTS_ORPHANED, OrphanedPayment::orderId);
+        KafkaIO.write(out.deadLetters(), config, ShopOptions.TOPIC_DLQ, DeadLetter::key);
     }
 
     public static void main(String[] args) throws Exception {
-        JobSetup.Started started = JobSetup.start(NAME, TOPICS, args);
-        if (started == null) {
-            return;
-        }
-        build(started.env(), started.config());
-        started.env().execute("ShopStream " + NAME);
+        JobSetup.main(JOB, args);
     }
 }

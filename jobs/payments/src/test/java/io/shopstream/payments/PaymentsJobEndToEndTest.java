@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
+import io.shopstream.common.job.JobHooks;
 import io.shopstream.common.json.Json;
 import io.shopstream.common.json.Parsed;
 import io.shopstream.common.kafka.KafkaIO;
@@ -120,7 +121,8 @@ class PaymentsJobEndToEndTest {
         env.setParallelism(2);
         int firstPart = input.size() / 3;
         long paymentsInFirstPart = input.subList(0, firstPart).stream().filter(r -> r.topic().equals(paymentsTopic)).count();
-        buildWithFailure(env, config, paymentsInFirstPart);
+        PaymentsJob.JOB.build(env, config,
+                JobHooks.NONE.tap(PaymentsJob.TAP_PAYMENTS, FailOnceAfterCheckpoint.tap(paymentsInFirstPart)));
         // Orders of the first part whose captured payment comes only later: they wait in state
         // when the failure strikes.
         List<String> ordersFirst = field(input.subList(0, firstPart), enrichedTopic, "orderId");
@@ -206,7 +208,7 @@ class PaymentsJobEndToEndTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.configure(config.flinkConfiguration());
         env.setParallelism(2);
-        PaymentsJob.build(env, config);
+        PaymentsJob.JOB.build(env, config);
         JobClient job = env.executeAsync("payments with a quiet payments topic");
         try {
             String unpaidTopic = config.get(ShopOptions.TOPIC_ORDERS_UNPAID);
@@ -294,19 +296,6 @@ class PaymentsJobEndToEndTest {
     }
 
     /** {@link PaymentsJob#build}, with the failure injector behind the payments source. */
-    private static void buildWithFailure(StreamExecutionEnvironment env, JobConfig config, long failAfterPayments) {
-        DataStream<Parsed<EnrichedEvent>> enriched = KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_ENRICHED),
-                PaymentsJob.enrichedFormat(config), TypeInformation.of(EnrichedEvent.class), EnrichedEvent::ts);
-        DataStream<Parsed<Payment>> payments = KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_PAYMENTS),
-                PaymentsJob.paymentFormat(config), TypeInformation.of(Payment.class), Payment::ts);
-        payments = FailOnceAfterCheckpoint.inject(payments, failAfterPayments, Parsed.typeInfo(Payment.class));
-        PaymentsJob.Outputs out = PaymentsJob.defineWorkflow(config, enriched, payments);
-        KafkaIO.write(out.paid(), config, config.get(ShopOptions.TOPIC_ORDERS_PAID), PaidOrder::orderId);
-        KafkaIO.write(out.unpaid(), config, config.get(ShopOptions.TOPIC_ORDERS_UNPAID), UnpaidOrder::orderId);
-        KafkaIO.write(out.orphaned(), config, config.get(ShopOptions.TOPIC_PAYMENTS_ORPHANED), OrphanedPayment::orderId);
-        KafkaIO.write(out.deadLetters(), config, config.get(ShopOptions.TOPIC_DLQ), DeadLetter::key);
-    }
-
     /** The values of a text field of the records of one topic (records without it skipped). */
     private static List<String> field(List<ProducerRecord<byte[], byte[]>> records, String topic, String name) {
         List<String> values = new ArrayList<>();

@@ -1,10 +1,12 @@
 package io.shopstream.sessions;
 
 import io.shopstream.common.config.JobConfig;
-import io.shopstream.common.config.JobSetup;
 import io.shopstream.common.config.ShopOptions;
-import io.shopstream.common.json.DeadLetterSplitter;
+import io.shopstream.common.job.JobHooks;
+import io.shopstream.common.job.JobSetup;
+import io.shopstream.common.job.ShopJob;
 import io.shopstream.common.json.DeadLetterSplitter.Split;
+import io.shopstream.common.json.DeadLetterSplitter;
 import io.shopstream.common.json.EnrichedEventFormat;
 import io.shopstream.common.json.Parsed;
 import io.shopstream.common.kafka.KafkaIO;
@@ -15,7 +17,6 @@ import io.shopstream.common.model.Session;
 import io.shopstream.common.time.LateEvents;
 import io.shopstream.common.time.WatermarkKeeper;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -27,16 +28,21 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * shop.sessions.late}). Each customer's browsing sessions in event time, summarised once they can
  * no longer grow.
  */
-public final class SessionsJob {
+public final class SessionsJob extends ShopJob {
 
     public static final String NAME = "sessions";
 
-    /** The topics the job reads and writes, checked at start ({@link KafkaStartupCheck}). */
-    public static final KafkaStartupCheck.Topics TOPICS = new KafkaStartupCheck.Topics(
-            List.of(ShopOptions.TOPIC_ENRICHED),
-            List.of(ShopOptions.TOPIC_SESSIONS, ShopOptions.TOPIC_SESSIONS_LATE, ShopOptions.TOPIC_DLQ));
+    /** The job, as its {@code main}, the suite's list and the tests start it. */
+    public static final SessionsJob JOB = new SessionsJob();
 
-    private SessionsJob() {}
+    /** Tap point ({@link JobHooks}): the valid events read from Kafka, before the workflow. */
+    public static final String TAP_EVENTS = "events";
+
+    private SessionsJob() {
+        super(NAME, new KafkaStartupCheck.Topics(
+                List.of(ShopOptions.TOPIC_ENRICHED),
+                List.of(ShopOptions.TOPIC_SESSIONS, ShopOptions.TOPIC_SESSIONS_LATE, ShopOptions.TOPIC_DLQ)));
+    }
 
     /** What the job writes: sessions and the events that were too late (or from the future). */
     public record Outputs(DataStream<Session> sessions, DataStream<EnrichedEvent> late) {}
@@ -66,35 +72,21 @@ public final class SessionsJob {
         return new Outputs(sessions, late);
     }
 
-    /** Adds the Kafka source, the workflow and the exactly-once Kafka sinks to {@code env}. */
-    public static void build(StreamExecutionEnvironment env, JobConfig config) {
-        build(env, config, UnaryOperator.identity(), true);
-    }
-
-    /**
-     * As {@link #build(StreamExecutionEnvironment, JobConfig)}, for tests: {@code tap} sits before
-     * the workflow (a failure injector), {@code keepWatermark = false} builds the naive graph.
-     */
-    static void build(StreamExecutionEnvironment env, JobConfig config, UnaryOperator<DataStream<EnrichedEvent>> tap,
-            boolean keepWatermark) {
+    @Override
+    protected void addTo(StreamExecutionEnvironment env, JobConfig config, JobHooks hooks) {
         DataStream<Parsed<EnrichedEvent>> input =
-                KafkaIO.readEvents(env, config, config.get(ShopOptions.TOPIC_ENRICHED), new EnrichedEventFormat(),
+                KafkaIO.readEvents(env, config, ShopOptions.TOPIC_ENRICHED, new EnrichedEventFormat(),
                         TypeInformation.of(EnrichedEvent.class), EnrichedEvent::ts);
         Split<EnrichedEvent> valid = DeadLetterSplitter.split(input, "enriched", TypeInformation.of(EnrichedEvent.class));
 
-        Outputs out = defineWorkflow(config, tap.apply(valid.values()), keepWatermark);
+        Outputs out = defineWorkflow(config, hooks.at(TAP_EVENTS, valid.values()), hooks.keepWatermark());
 
-        KafkaIO.write(out.sessions(), config, config.get(ShopOptions.TOPIC_SESSIONS), Session::customerId);
-        KafkaIO.write(out.late(), config, config.get(ShopOptions.TOPIC_SESSIONS_LATE), EnrichedEvent::customerId);
-        KafkaIO.write(valid.deadLetters(), config, config.get(ShopOptions.TOPIC_DLQ), DeadLetter::key);
+        KafkaIO.write(out.sessions(), config, ShopOptions.TOPIC_SESSIONS, Session::customerId);
+        KafkaIO.write(out.late(), config, ShopOptions.TOPIC_SESSIONS_LATE, EnrichedEvent::customerId);
+        KafkaIO.write(valid.deadLetters(), config, ShopOptions.TOPIC_DLQ, DeadLetter::key);
     }
 
     public static void main(String[] args) throws Exception {
-        JobSetup.Started started = JobSetup.start(NAME, TOPICS, args);
-        if (started == null) {
-            return;
-        }
-        build(started.env(), started.config());
-        started.env().execute("ShopStream " + NAME);
+        JobSetup.main(JOB, args);
     }
 }
