@@ -4,8 +4,11 @@ import io.shopstream.common.metrics.ShopMetrics;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -16,8 +19,40 @@ public final class LateEvents {
 
     private LateEvents() {}
 
+    /** The uid of the operator that takes the events from the future out, in every windowing job. */
+    public static final String FUTURE_ROUTER_UID = "route-events-from-the-future";
+    /** The uid of the operator that counts late events, in every windowing job. */
+    public static final String COUNT_LATE_UID = "count-late-events";
+    /** The uid of the watermark keeper in front of a windowing job's keyed operator. */
+    public static final String KEEP_WATERMARK_UID = "keep-watermark";
+
     /** Events usable for windows, and those from the future (see {@link EventTime#isFromTheFuture}). */
     public record Split<T>(DataStream<T> usable, DataStream<T> fromTheFuture) {}
+
+    /** Events keyed for an event-time operator, and those from the future, which never reach it. */
+    public record Keyed<T>(KeyedStream<T, String> keyed, DataStream<T> fromTheFuture) {
+
+        /** The job's late output: the operator's {@code tooLate} events, counted, and the events from the future. */
+        public DataStream<T> lateOutput(DataStream<T> tooLate) {
+            return counted(tooLate, COUNT_LATE_UID).union(fromTheFuture);
+        }
+    }
+
+    /**
+     * The front of a windowing job: events from the future taken out ({@link
+     * #separateFromTheFuture}), the rest keyed by {@code key} and, unless a test shows what goes
+     * wrong without it, behind a {@link WatermarkKeeper} so that the watermark never goes back
+     * across a restart.
+     */
+    public static <T> Keyed<T> keyedForEventTime(DataStream<T> events, EventTime.Timestamp<T> timestamp,
+            KeySelector<T, String> key, Duration maxFuture, boolean keepWatermark) {
+        Split<T> split = separateFromTheFuture(events, timestamp, maxFuture, FUTURE_ROUTER_UID);
+        KeyedStream<T, String> keyed = split.usable().keyBy(key, Types.STRING);
+        if (keepWatermark) {
+            keyed = WatermarkKeeper.keepKeyed(keyed, KEEP_WATERMARK_UID);
+        }
+        return new Keyed<>(keyed, split.fromTheFuture());
+    }
 
     /**
      * Takes the events from the future out of {@code input}, counting them ({@code

@@ -15,7 +15,6 @@ import io.shopstream.common.model.CategoryStats;
 import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.time.LateEvents;
-import io.shopstream.common.time.WatermarkKeeper;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -41,6 +40,9 @@ public final class CategoryStatsJob extends ShopJob {
     /** Tap point ({@link JobHooks}): the valid events read from Kafka, before the workflow. */
     public static final String TAP_EVENTS = "events";
 
+    /** The uid of the window operator (its state: the open windows' events). */
+    public static final String WINDOWS_UID = "category-windows";
+
     /** Events too late for their window (beyond the allowed lateness). */
     public static final OutputTag<EnrichedEvent> TOO_LATE =
             new OutputTag<>("too-late", TypeInformation.of(EnrichedEvent.class));
@@ -61,20 +63,14 @@ public final class CategoryStatsJob extends ShopJob {
 
     /** {@code keepWatermark = false} builds the naive graph; tests use it to show what goes wrong. */
     static Outputs defineWorkflow(JobConfig config, DataStream<EnrichedEvent> events, boolean keepWatermark) {
-        LateEvents.Split<EnrichedEvent> split =
-                LateEvents.separateFromTheFuture(events, EnrichedEvent::ts, config.get(ShopOptions.MAX_FUTURE),
-                        "route-events-from-the-future");
-        KeyedStream<EnrichedEvent, String> byCategory = split.usable().keyBy(EnrichedEvent::category);
-        if (keepWatermark) {
-            byCategory = WatermarkKeeper.keepKeyed(byCategory, "keep-watermark");
-        }
+        LateEvents.Keyed<EnrichedEvent> byCategory = LateEvents.keyedForEventTime(events, EnrichedEvent::ts,
+                EnrichedEvent::category, config.get(ShopOptions.MAX_FUTURE), keepWatermark);
         SingleOutputStreamOperator<CategoryStats> stats =
                 windowTotals(
-                        byCategory,
+                        byCategory.keyed(),
                         config.get(ShopOptions.CATEGORY_WINDOW_SIZE),
                         config.get(ShopOptions.CATEGORY_ALLOWED_LATENESS));
-        DataStream<EnrichedEvent> late =
-                LateEvents.counted(stats.getSideOutput(TOO_LATE), "count-late-events").union(split.fromTheFuture());
+        DataStream<EnrichedEvent> late = byCategory.lateOutput(stats.getSideOutput(TOO_LATE));
         return new Outputs(stats, late);
     }
 
@@ -87,7 +83,7 @@ public final class CategoryStatsJob extends ShopJob {
                 .sideOutputLateData(TOO_LATE)
                 .process(new CategoryStatsRevisions(), TypeInformation.of(CategoryStats.class))
                 .name("Category totals per window")
-                .uid("category-windows");
+                .uid(WINDOWS_UID);
     }
 
     @Override

@@ -15,11 +15,9 @@ import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.Session;
 import io.shopstream.common.time.LateEvents;
-import io.shopstream.common.time.WatermarkKeeper;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -38,6 +36,9 @@ public final class SessionsJob extends ShopJob {
     /** Tap point ({@link JobHooks}): the valid events read from Kafka, before the workflow. */
     public static final String TAP_EVENTS = "events";
 
+    /** The uid of the sessions operator (its state: each customer's open session). */
+    public static final String SESSIONS_UID = "customer-sessions";
+
     private SessionsJob() {
         super(NAME, new KafkaStartupCheck.Topics(
                 List.of(ShopOptions.TOPIC_ENRICHED),
@@ -54,21 +55,14 @@ public final class SessionsJob extends ShopJob {
 
     /** {@code keepWatermark = false} builds the naive graph; tests use it to show what goes wrong. */
     static Outputs defineWorkflow(JobConfig config, DataStream<EnrichedEvent> events, boolean keepWatermark) {
-        LateEvents.Split<EnrichedEvent> split =
-                LateEvents.separateFromTheFuture(events, EnrichedEvent::ts, config.get(ShopOptions.MAX_FUTURE),
-                        "route-events-from-the-future");
-        KeyedStream<EnrichedEvent, String> byCustomer = split.usable().keyBy(EnrichedEvent::customerId);
-        if (keepWatermark) {
-            byCustomer = WatermarkKeeper.keepKeyed(byCustomer, "keep-watermark");
-        }
+        LateEvents.Keyed<EnrichedEvent> byCustomer = LateEvents.keyedForEventTime(events, EnrichedEvent::ts,
+                EnrichedEvent::customerId, config.get(ShopOptions.MAX_FUTURE), keepWatermark);
         SingleOutputStreamOperator<Session> sessions =
-                byCustomer
+                byCustomer.keyed()
                         .process(new SessionTracker(config.get(ShopOptions.SESSION_GAP)), TypeInformation.of(Session.class))
                         .name("Sessions per customer")
-                        .uid("customer-sessions");
-        DataStream<EnrichedEvent> late =
-                LateEvents.counted(sessions.getSideOutput(SessionTracker.TOO_LATE), "count-late-events")
-                        .union(split.fromTheFuture());
+                        .uid(SESSIONS_UID);
+        DataStream<EnrichedEvent> late = byCustomer.lateOutput(sessions.getSideOutput(SessionTracker.TOO_LATE));
         return new Outputs(sessions, late);
     }
 
