@@ -23,6 +23,10 @@ import java.util.Map;
  * The fields of one input object that a format reads, and the contract's strict rules for reading
  * them; each failure names the field. The decoder collects the whole object first, so a format
  * checks its rules in its own order, whatever the order of the fields in the input.
+ *
+ * <p>Longer than most files on purpose: it is the contract's reading rules (ids, times, money,
+ * enums, strictness of JSON types) in one place, next to each other, so that a rule and the
+ * bad-input table row that checks it are found together and no format has rules of its own.
  */
 public final class Fields {
 

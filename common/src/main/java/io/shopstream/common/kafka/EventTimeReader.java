@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * and Flink combines the partitions as usual (minimum over the active ones). Everything runs on the
  * task thread except the {@link EndOffsetProbe}, which answers through a queue, ticks, and wakes the
  * task up.
+ *
+ * <p>One file on purpose, although long: the partitions' state machine ({@link State}), the
+ * probe's answers, the pausing for alignment and the delegate reader's own pausing all act on the
+ * same per-partition fields on the task thread, and each transition must be read with the others
+ * (the order of {@link #look}, {@link #align} and {@link #pauseOrResume} matters).
  */
 final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
 
