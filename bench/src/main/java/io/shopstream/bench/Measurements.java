@@ -1,6 +1,7 @@
 package io.shopstream.bench;
 
 import io.shopstream.categorystats.CategoryStatsJob;
+import io.shopstream.categorystats.CategoryStatsOptions;
 import io.shopstream.categorystats.PlainCategoryStats;
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
@@ -26,10 +27,13 @@ import io.shopstream.enrich.EnrichJob;
 import io.shopstream.enrich.PlainEnrich;
 import io.shopstream.generator.GeneratedRecord;
 import io.shopstream.payments.PaymentsJob;
+import io.shopstream.payments.PaymentsOptions;
 import io.shopstream.payments.PlainPaymentMatching;
 import io.shopstream.payments.PlainPayments;
 import io.shopstream.sessions.PlainSessions;
 import io.shopstream.sessions.SessionsJob;
+import io.shopstream.sessions.SessionsOptions;
+import io.shopstream.suite.SuiteJobs;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -164,7 +168,7 @@ public final class Measurements {
 
     private OutputTally plainCategoryStats() {
         PlainCategoryStats stats = new PlainCategoryStats(
-                plainConfig.get(ShopOptions.CATEGORY_WINDOW_SIZE), plainConfig.get(ShopOptions.CATEGORY_ALLOWED_LATENESS));
+                plainConfig.get(CategoryStatsOptions.WINDOW_SIZE), plainConfig.get(CategoryStatsOptions.ALLOWED_LATENESS));
         feedEnriched(stats::onEvent, stats::onWatermark);
         PlainCategoryStats.Result result = stats.result();
         OutputTally tally = new OutputTally();
@@ -174,7 +178,7 @@ public final class Measurements {
     }
 
     private OutputTally plainSessions() {
-        PlainSessions sessions = new PlainSessions(plainConfig.get(ShopOptions.SESSION_GAP));
+        PlainSessions sessions = new PlainSessions(plainConfig.get(SessionsOptions.GAP));
         feedEnriched(sessions::onEvent, sessions::onWatermark);
         PlainSessions.Result result = sessions.result();
         OutputTally tally = new OutputTally();
@@ -216,7 +220,7 @@ public final class Measurements {
         InputDecoder<EnrichedEvent> orderDecoder = decoder(new EnrichedEventFormat());
         InputDecoder<Payment> paymentDecoder = decoder(new PaymentFormat());
         PlainPayments loop = new PlainPayments(
-                plainConfig.get(ShopOptions.PAYMENT_BEFORE_ORDER), plainConfig.get(ShopOptions.PAYMENT_AFTER_ORDER));
+                plainConfig.get(PaymentsOptions.BEFORE_ORDER), plainConfig.get(PaymentsOptions.AFTER_ORDER));
         long bound = plainConfig.get(ShopOptions.OUT_OF_ORDERNESS).toMillis();
         OutputTally tally = new OutputTally();
         long maxTs = Long.MIN_VALUE + bound + 1;
@@ -300,7 +304,8 @@ public final class Measurements {
     public Run flink(Job job, int parallelism, Backend backend) throws Exception {
         // A short idle timeout: a partition holds the watermark for one idle timeout after it
         // joins (see EventTime), which with the default 30 s would outlast a whole run here.
-        JobConfig config = JobConfig.fromArgs("bench", "--enrich.max-wait", "200ms", "--source.idle-timeout", "1 s");
+        JobConfig config = JobConfig.fromArgs("bench", SuiteJobs.ALL.stream().flatMap(j -> j.options().stream()).toList(),
+                new Configuration(), "--enrich.max-wait", "200ms", "--source.idle-timeout", "1 s");
         // The jobs' own Flink settings (incremental checkpoints, object reuse, no Kryo), then the bench's.
         Configuration conf = config.flinkConfiguration();
         conf.setString("state.backend.type", backend == Backend.HEAP ? "hashmap" : "rocksdb");

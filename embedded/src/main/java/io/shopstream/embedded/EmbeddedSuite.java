@@ -3,6 +3,8 @@ package io.shopstream.embedded;
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.job.ShopJob;
+import io.shopstream.enrich.EnrichJob;
+import io.shopstream.enrich.EnrichOptions;
 import io.shopstream.generator.ShopPublisher;
 import io.shopstream.suite.SuiteJobs;
 import io.shopstream.testkit.ContractTopics;
@@ -164,14 +166,17 @@ public final class EmbeddedSuite implements AutoCloseable {
 
     /** Builds one job on its own environment and submits its job graph to the MiniCluster. */
     private JobID submit(ShopJob job) throws Exception {
-        JobConfig config = JobConfig.fromArgs(job.name(),
+        List<String> args = new ArrayList<>(List.of(
                 "--" + ShopOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers(),
-                // A demo should not keep a customer's events back for half a minute.
-                "--" + ShopOptions.ENRICH_MAX_WAIT.key(), "5s",
                 "-Dexecution.checkpointing.interval=" + options.checkpointInterval(),
                 "-Dstate.backend.type=" + options.stateBackend(),
                 "-Dexecution.checkpointing.dir=" + checkpointDir.resolve(job.name()).toUri(),
-                "-Dparallelism.default=" + options.parallelism());
+                "-Dparallelism.default=" + options.parallelism()));
+        if (job == EnrichJob.JOB) {
+            // A demo should not keep a customer's events back for half a minute.
+            args.addAll(List.of("--" + EnrichOptions.MAX_WAIT.key(), "5s"));
+        }
+        JobConfig config = job.config(args.toArray(String[]::new));
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(config.flinkConfiguration());
         job.build(env, config);
         StreamGraph graph = env.getStreamGraph();

@@ -2,6 +2,7 @@ package io.shopstream.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstream.categorystats.CategoryStatsOptions;
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.job.ShopJob;
@@ -15,6 +16,7 @@ import io.shopstream.generator.GeneratedRecord;
 import io.shopstream.generator.GeneratorSettings;
 import io.shopstream.generator.ShopGenerator;
 import io.shopstream.generator.Stream;
+import io.shopstream.payments.PaymentsOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -321,7 +323,7 @@ class ChaosTest {
                 }
             }
             var expected = io.shopstream.payments.PlainPaymentMatching.match(input,
-                    config.get(ShopOptions.PAYMENT_BEFORE_ORDER), config.get(ShopOptions.PAYMENT_AFTER_ORDER));
+                    config.get(PaymentsOptions.BEFORE_ORDER), config.get(PaymentsOptions.AFTER_ORDER));
             assertThat(difference(json(expected.paid()), sortedValues(paidTopic))).as("orders.paid vs oracle").isEmpty();
             assertThat(difference(json(expected.unpaid()), sortedValues(unpaidTopic).stream()
                     .filter(j -> !j.contains("\"flush")).toList())).as("orders.unpaid vs oracle").isEmpty();
@@ -339,7 +341,7 @@ class ChaosTest {
     private static void printDisorder(JobConfig config, List<List<io.shopstream.common.model.EnrichedEvent>> partitions,
             long now) {
         long bound = config.get(ShopOptions.OUT_OF_ORDERNESS).toMillis();
-        long lateness = config.get(ShopOptions.CATEGORY_ALLOWED_LATENESS).toMillis();
+        long lateness = config.get(CategoryStatsOptions.ALLOWED_LATENESS).toMillis();
         for (int p = 0; p < partitions.size(); p++) {
             long max = Long.MIN_VALUE;
             long beyondBound = 0;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.shopstream.common.config.ConfigException;
 import io.shopstream.common.config.JobConfig;
+import io.shopstream.suite.SuiteJobs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,7 +135,7 @@ class KubernetesManifestsTest {
             List<String> args = new ArrayList<>();
             ((List<?>) jobSpec.get("args")).forEach(a -> args.add(String.valueOf(a)));
             try {
-                JobConfig.fromArgs(job, args.toArray(String[]::new));
+                SuiteJobs.named(job).config(args.toArray(String[]::new));
             } catch (ConfigException e) {
                 fail(file + ": spec.job.args: " + e.getMessage());
             }

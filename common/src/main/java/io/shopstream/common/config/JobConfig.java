@@ -42,30 +42,41 @@ public final class JobConfig {
                     "state.backend.rocksdb.use-bloom-filter", "true");
 
     private final String job;
+    private final List<ConfigOption<?>> options;
     private final Configuration shop;
     private final Configuration flink;
     private final KafkaClientProperties kafkaClient;
     private final Map<String, String> sources;
 
-    private JobConfig(String job, Configuration shop, Configuration flink, KafkaClientProperties kafkaClient,
-            Map<String, String> sources) {
+    private JobConfig(String job, List<ConfigOption<?>> options, Configuration shop, Configuration flink,
+            KafkaClientProperties kafkaClient, Map<String, String> sources) {
         this.job = job;
+        this.options = options;
         this.shop = shop;
         this.flink = flink;
         this.kafkaClient = kafkaClient;
         this.sources = sources;
     }
 
-    /** Parses program arguments alone (no cluster configuration). */
+    /**
+     * Parses program arguments alone (no cluster configuration) for a program that is not one of
+     * the jobs (a benchmark, a test's reader): only the options every job shares are known. A
+     * job's configuration comes from {@code ShopJob.config(args)}.
+     */
     public static JobConfig fromArgs(String job, String... args) {
-        return fromArgs(job, new Configuration(), args);
+        return fromArgs(job, List.of(), new Configuration(), args);
     }
 
     /**
      * Parses program arguments on top of a base configuration (for {@code flink run}, the
-     * environment's configuration, which holds the cluster's {@code config.yaml}).
+     * environment's configuration, which holds the cluster's {@code config.yaml}). {@code
+     * jobOptions} are the job's own options; another job's options ({@code sessions.gap} for
+     * enrich) are ignored in {@code config.yaml}, which the jobs of a cluster share, and refused as
+     * arguments.
      */
-    public static JobConfig fromArgs(String job, ReadableConfig base, String... args) {
+    public static JobConfig fromArgs(String job, List<ConfigOption<?>> jobOptions, ReadableConfig base, String... args) {
+        List<ConfigOption<?>> options = new ArrayList<>(ShopOptions.ALL);
+        options.addAll(jobOptions);
         Map<String, String> sources = new LinkedHashMap<>();
         Configuration shop = new Configuration();
         Configuration flink = new Configuration();
@@ -77,8 +88,8 @@ public final class JobConfig {
             if (clientKey != null) {
                 kafkaOptions.put(clientKey, e.getValue());
                 sources.put(e.getKey(), "config.yaml");
-            } else if (isShopKey(e.getKey())) {
-                setShop(shop, e.getKey(), e.getValue());
+            } else if (isOurs(e.getKey(), options) && !isAnotherJobsKey(job, e.getKey(), options)) {
+                setShop(shop, options, e.getKey(), e.getValue());
                 sources.put(e.getKey(), "config.yaml");
             }
         }
@@ -97,22 +108,26 @@ public final class JobConfig {
             String clientKey = KafkaClientProperties.clientKeyOf(key);
             if (clientKey != null) {
                 kafkaOptions.put(clientKey, arg.value());
-            } else if (isShopKey(key)) {
-                setShop(shop, key, arg.value());
+            } else if (isOurs(key, options)) {
+                if (isAnotherJobsKey(job, key, options)) {
+                    throw new ConfigException("Option '" + key + "' is an option of job '"
+                            + key.substring(0, key.indexOf('.')) + "', not of '" + job + "' (see --help)");
+                }
+                setShop(shop, options, key, arg.value());
             } else if (arg.dashD()) {
                 setFlink(flink, key, arg.value());
             } else {
-                throw unknown(key);
+                throw unknown(key, options);
             }
             sources.put(key, arg.dashD() ? "-D" : "argument");
         }
-        validate(shop);
+        validate(shop, options);
         Configuration effective = Configuration.fromMap(base.toMap());
         effective.addAll(flink);
         checkTransactionTimeout(shop, effective);
         KafkaClientProperties kafkaClient =
                 KafkaClientProperties.of(kafkaOptions, shop.get(ShopOptions.KAFKA_PROPERTIES_FILE));
-        return new JobConfig(job, shop, flink, kafkaClient, sources);
+        return new JobConfig(job, List.copyOf(options), shop, flink, kafkaClient, sources);
     }
 
     public String job() {
@@ -149,7 +164,7 @@ public final class JobConfig {
      */
     public void print(PrintStream out) {
         out.println("ShopStream job '" + job + "' configuration:");
-        for (ConfigOption<?> option : ShopOptions.ALL) {
+        for (ConfigOption<?> option : options) {
             String from = sources.getOrDefault(option.key(), "default");
             out.printf("  %-34s = %-28s (%s)%n", option.key(), CommandLine.format(shop.get(option)), from);
         }
@@ -164,9 +179,11 @@ public final class JobConfig {
         }
     }
 
-    /** The usage text listing every option with its default and description. */
-    public static String usage(String job) {
-        return CommandLine.usage(job + " [--key value]... [-Dflink.key=value]...", ShopOptions.ALL)
+    /** The usage text listing every option of {@code job} (shared and its own) with its default and description. */
+    public static String usage(String job, List<ConfigOption<?>> jobOptions) {
+        List<ConfigOption<?>> options = new ArrayList<>(ShopOptions.ALL);
+        options.addAll(jobOptions);
+        return CommandLine.usage(job + " [--key value]... [-Dflink.key=value]...", options)
                 + String.format("  --%-32s%n      %s%n", KafkaClientProperties.PREFIX + "<client key> VALUE",
                         "Any Kafka consumer/producer/admin client property, e.g. --kafka.properties.security.protocol"
                                 + " SASL_SSL. Secrets can come from Kafka's config providers (config.providers=file,"
@@ -175,23 +192,26 @@ public final class JobConfig {
                 + " -Dexecution.checkpointing.interval=5s -Dstate.backend.type=hashmap).\n";
     }
 
-    private static boolean isShopKey(String key) {
-        return ShopOptions.PREFIXES.stream().anyMatch(key::startsWith);
+    /** Whether {@code key} is one of {@code options} or under one of ShopStream's prefixes. */
+    private static boolean isOurs(String key, List<ConfigOption<?>> options) {
+        return ShopOptions.PREFIXES.stream().anyMatch(key::startsWith) || options.stream().anyMatch(o -> o.key().equals(key));
     }
 
-    private static ConfigOption<?> shopOption(String key) {
-        return ShopOptions.ALL.stream().filter(o -> o.key().equals(key)).findFirst().orElse(null);
+    /** Whether {@code key} is under another job's prefix and not one of this job's options. */
+    private static boolean isAnotherJobsKey(String job, String key, List<ConfigOption<?>> options) {
+        return ShopOptions.JOB_PREFIXES.stream().anyMatch(p -> key.startsWith(p) && !p.equals(job + "."))
+                && options.stream().noneMatch(o -> o.key().equals(key));
     }
 
-    private static ConfigException unknown(String key) {
-        return CommandLine.unknownKey(key, ShopOptions.ALL.stream().map(ConfigOption::key).toList(),
+    private static ConfigException unknown(String key, List<ConfigOption<?>> options) {
+        return CommandLine.unknownKey(key, options.stream().map(ConfigOption::key).toList(),
                 "Flink options go in config.yaml or -Dkey=value.");
     }
 
-    private static void setShop(Configuration shop, String key, String value) {
-        ConfigOption<?> option = shopOption(key);
+    private static void setShop(Configuration shop, List<ConfigOption<?>> options, String key, String value) {
+        ConfigOption<?> option = options.stream().filter(o -> o.key().equals(key)).findFirst().orElse(null);
         if (option == null) {
-            throw unknown(key);
+            throw unknown(key, options);
         }
         CommandLine.set(shop, option, value);
     }
@@ -215,8 +235,8 @@ public final class JobConfig {
         flink.setString(key, value);
     }
 
-    private static void validate(Configuration shop) {
-        for (ConfigOption<?> option : ShopOptions.ALL) {
+    private static void validate(Configuration shop, List<ConfigOption<?>> options) {
+        for (ConfigOption<?> option : options) {
             Object value = shop.get(option);
             if (value instanceof Duration d && (d.isNegative() || d.isZero())) {
                 throw new ConfigException("Option '" + option.key() + "' must be a positive duration, got " + d);

@@ -135,63 +135,7 @@ public final class ShopOptions {
                             "An event whose time lies further than this ahead of the wall clock does not move the"
                                     + " watermark; the windowing jobs send it to their late topic.");
 
-    // ---- enrich ----
-
-    public static final ConfigOption<Duration> ENRICH_MAX_WAIT =
-            key("enrich.max-wait")
-                    .durationType()
-                    .defaultValue(Duration.ofSeconds(30))
-                    .withDescription(
-                            "Processing time an event waits for missing product/customer data before it goes out marked.");
-
-    public static final ConfigOption<Duration> DUPLICATE_HORIZON =
-            key("enrich.duplicate-horizon")
-                    .durationType()
-                    .defaultValue(Duration.ofMinutes(10))
-                    .withDescription(
-                            "An event with the id of an accepted event of the same customer and a ts less than this"
-                                    + " after the first one's is a duplicate.");
-
-    // ---- category-stats ----
-
-    public static final ConfigOption<Duration> CATEGORY_WINDOW_SIZE =
-            key("category-stats.window-size")
-                    .durationType()
-                    .defaultValue(Duration.ofMinutes(1))
-                    .withDescription("Size of the tumbling event-time windows (aligned to the epoch).");
-
-    public static final ConfigOption<Duration> CATEGORY_ALLOWED_LATENESS =
-            key("category-stats.allowed-lateness")
-                    .durationType()
-                    .defaultValue(Duration.ofMinutes(1))
-                    .withDescription(
-                            "How long after a window fired late events still update it (emitted again with revision + 1).");
-
-    // ---- sessions ----
-
-    public static final ConfigOption<Duration> SESSION_GAP =
-            key("sessions.gap")
-                    .durationType()
-                    .defaultValue(Duration.ofMinutes(30))
-                    .withDescription("Inactivity gap that ends a customer's session.");
-
-    // ---- payments ----
-
-    public static final ConfigOption<Duration> PAYMENT_BEFORE_ORDER =
-            key("payments.before-order")
-                    .durationType()
-                    .defaultValue(Duration.ofMinutes(5))
-                    .withDescription("How long before an order's ts a payment still matches it.");
-
-    public static final ConfigOption<Duration> PAYMENT_AFTER_ORDER =
-            key("payments.after-order")
-                    .durationType()
-                    .defaultValue(Duration.ofMinutes(15))
-                    .withDescription(
-                            "How long after an order's ts a payment still matches it; an order without a captured"
-                                    + " payment by then is unpaid.");
-
-    /** All options, in the order they are printed at start-up. */
+    /** The options every job shares, in the order they are printed at start-up; a job's own are in its folder. */
     public static final List<ConfigOption<?>> ALL =
             List.of(
                     BOOTSTRAP_SERVERS, GROUP_ID_PREFIX, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT,
@@ -199,10 +143,7 @@ public final class ShopOptions {
                     TOPIC_PRODUCTS, TOPIC_CUSTOMERS, TOPIC_EVENTS, TOPIC_PAYMENTS, TOPIC_ENRICHED, TOPIC_DLQ,
                     TOPIC_CATEGORY_STATS, TOPIC_CATEGORY_STATS_LATE, TOPIC_SESSIONS, TOPIC_SESSIONS_LATE,
                     TOPIC_ORDERS_PAID, TOPIC_ORDERS_UNPAID, TOPIC_PAYMENTS_ORPHANED,
-                    MAX_RECORD_BYTES, STARTING_OFFSETS, IDLE_TIMEOUT, OUT_OF_ORDERNESS, MAX_FUTURE, ALIGNMENT_MAX_DRIFT,
-                    ENRICH_MAX_WAIT, DUPLICATE_HORIZON,
-                    CATEGORY_WINDOW_SIZE, CATEGORY_ALLOWED_LATENESS, SESSION_GAP,
-                    PAYMENT_BEFORE_ORDER, PAYMENT_AFTER_ORDER);
+                    MAX_RECORD_BYTES, STARTING_OFFSETS, IDLE_TIMEOUT, OUT_OF_ORDERNESS, MAX_FUTURE, ALIGNMENT_MAX_DRIFT);
 
     /**
      * Key prefixes that belong to ShopStream; a key under one of them must be a known option, or a
@@ -211,6 +152,9 @@ public final class ShopOptions {
     public static final List<String> PREFIXES =
             List.of("kafka.", "topics.", "input.", "source.", "watermark.", "enrich.", "category-stats.",
                     "sessions.", "payments.");
+
+    /** The prefixes of the jobs' own options: the job's name and a dot ({@code sessions.gap}). */
+    public static final List<String> JOB_PREFIXES = List.of("enrich.", "category-stats.", "sessions.", "payments.");
 
     private static ConfigOption<String> topic(String name, String defaultTopic) {
         return key("topics." + name)

@@ -42,11 +42,11 @@ public final class JobSetup {
      */
     public static Started start(ShopJob job, String[] args) {
         if (CommandLine.wantsHelp(args)) {
-            System.out.println(JobConfig.usage(job.name()));
+            System.out.println(JobConfig.usage(job.name(), job.options()));
             return null;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobConfig config = JobConfig.fromArgs(job.name(), env.getConfiguration(), args);
+        JobConfig config = JobConfig.fromArgs(job.name(), job.options(), env.getConfiguration(), args);
         config.print(System.out);
         System.out.println("Checking Kafka at " + config.get(ShopOptions.BOOTSTRAP_SERVERS) + " (broker, login, topics;"
                 + " up to " + config.get(ShopOptions.STARTUP_CHECK_TIMEOUT).toSeconds() + " s) ...");

@@ -2,6 +2,9 @@ package io.shopstream.common.job;
 
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.kafka.KafkaStartupCheck;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -14,10 +17,19 @@ public abstract class ShopJob {
 
     private final String name;
     private final KafkaStartupCheck.Topics topics;
+    private final List<ConfigOption<?>> options;
 
-    protected ShopJob(String name, KafkaStartupCheck.Topics topics) {
+    /** {@code options}: the job's own options, each named {@code <name>.<option>}, declared in its folder. */
+    protected ShopJob(String name, KafkaStartupCheck.Topics topics, List<ConfigOption<?>> options) {
         this.name = name;
         this.topics = topics;
+        this.options = List.copyOf(options);
+        for (ConfigOption<?> option : options) {
+            if (!option.key().startsWith(name + ".")) {
+                throw new IllegalArgumentException("Option '" + option.key() + "' of job '" + name
+                        + "' must be named '" + name + ".<option>'");
+            }
+        }
     }
 
     /** The job's short name ({@code enrich}); also the consumer group and transactional id suffix. */
@@ -28,6 +40,16 @@ public abstract class ShopJob {
     /** The topics the job reads and writes, checked at start ({@link KafkaStartupCheck}). */
     public final KafkaStartupCheck.Topics topics() {
         return topics;
+    }
+
+    /** The job's own options (the options every job shares are {@code ShopOptions}). */
+    public final List<ConfigOption<?>> options() {
+        return options;
+    }
+
+    /** The job's configuration from program arguments alone (no cluster configuration): tests, benchmarks. */
+    public final JobConfig config(String... args) {
+        return JobConfig.fromArgs(name, options, new Configuration(), args);
     }
 
     /** The name of the running job, as the web UI, the REST API and {@code flink list} show it. */

@@ -1,5 +1,6 @@
 package io.shopstream.common.config;
 
+import static org.apache.flink.configuration.ConfigOptions.key;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,18 +8,29 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
 class JobConfigTest {
 
+    /** An option of the enrich job, as a job declares its own in its folder. */
+    static final ConfigOption<Duration> MAX_WAIT =
+            key("enrich.max-wait").durationType().defaultValue(Duration.ofSeconds(30)).withDescription("How long.");
+
+    static final List<ConfigOption<?>> ENRICH = List.of(MAX_WAIT);
+
+    private static JobConfig enrich(String... args) {
+        return JobConfig.fromArgs("enrich", ENRICH, new Configuration(), args);
+    }
+
     @Test
     void defaultsComeFromTheContract() {
-        JobConfig config = JobConfig.fromArgs("enrich");
+        JobConfig config = enrich();
         assertThat(config.get(ShopOptions.TOPIC_EVENTS)).isEqualTo("shop.events");
         assertThat(config.get(ShopOptions.TOPIC_DLQ)).isEqualTo("shop.dlq");
-        assertThat(config.get(ShopOptions.ENRICH_MAX_WAIT)).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.get(ShopOptions.DUPLICATE_HORIZON)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.get(MAX_WAIT)).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.get(ShopOptions.IDLE_TIMEOUT)).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.get(ShopOptions.MAX_RECORD_BYTES)).isEqualTo(65_536);
         assertThat(config.flinkConfiguration().toMap())
@@ -35,11 +47,11 @@ class JobConfigTest {
         yaml.setString("enrich.max-wait", "10 s");
         yaml.setString("state.backend.type", "hashmap");
 
-        JobConfig config = JobConfig.fromArgs("enrich", yaml, "--enrich.max-wait", "2s", "--topics.events=my.events",
-                "-Dexecution.checkpointing.interval=5s");
+        JobConfig config = JobConfig.fromArgs("enrich", ENRICH, yaml, "--enrich.max-wait", "2s",
+                "--topics.events=my.events", "-Dexecution.checkpointing.interval=5s");
 
         assertThat(config.get(ShopOptions.BOOTSTRAP_SERVERS)).isEqualTo("kafka:9092");
-        assertThat(config.get(ShopOptions.ENRICH_MAX_WAIT)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.get(MAX_WAIT)).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.get(ShopOptions.TOPIC_EVENTS)).isEqualTo("my.events");
         // The cluster chose its state backend: the suite's default must not override it.
         assertThat(config.flinkConfiguration().toMap())
@@ -65,11 +77,11 @@ class JobConfigTest {
 
     @Test
     void unknownShopOptionFailsNamingTheKey() {
-        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--enrich.max-wiat", "2s"))
+        assertThatThrownBy(() -> enrich("--enrich.max-wiat", "2s"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("Unknown option 'enrich.max-wiat'")
                 .hasMessageContaining("enrich.max-wait");
-        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--bootstrap", "x"))
+        assertThatThrownBy(() -> enrich("--bootstrap", "x"))
                 .hasMessageContaining("Unknown option 'bootstrap'");
     }
 
@@ -77,34 +89,51 @@ class JobConfigTest {
     void unknownShopOptionInConfigYamlFails() {
         Configuration yaml = new Configuration();
         yaml.setString("topics.event", "x");
-        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", yaml)).hasMessageContaining("'topics.event'");
+        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", ENRICH, yaml)).hasMessageContaining("'topics.event'");
+        Configuration misspelt = new Configuration();
+        misspelt.setString("enrich.max-wiat", "2 s");
+        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", ENRICH, misspelt))
+                .hasMessageContaining("did you mean 'enrich.max-wait'?");
+    }
+
+    @Test
+    void anotherJobsOptionIsIgnoredInTheSharedConfigYamlButRefusedAsAnArgument() {
+        Configuration yaml = new Configuration();
+        yaml.setString("sessions.gap", "10 min");
+        yaml.setString("enrich.max-wait", "10 s");
+        assertThat(JobConfig.fromArgs("enrich", ENRICH, yaml).get(MAX_WAIT)).isEqualTo(Duration.ofSeconds(10));
+        assertThatThrownBy(() -> enrich("--sessions.gap", "10 min"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Option 'sessions.gap' is an option of job 'sessions', not of 'enrich' (see --help)");
+        assertThatThrownBy(() -> JobConfig.fromArgs("bench", "--enrich.max-wait", "2 s"))
+                .hasMessage("Option 'enrich.max-wait' is an option of job 'enrich', not of 'bench' (see --help)");
     }
 
     @Test
     void invalidValuesFailNamingTheKey() {
-        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--enrich.max-wait", "soon"))
+        assertThatThrownBy(() -> enrich("--enrich.max-wait", "soon"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("'enrich.max-wait'")
                 .hasMessageContaining("soon");
-        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--input.max-record-bytes", "-1"))
+        assertThatThrownBy(() -> enrich("--input.max-record-bytes", "-1"))
                 .hasMessageContaining("'input.max-record-bytes' must be positive");
-        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--kafka.transaction-timeout", "5min"))
+        assertThatThrownBy(() -> enrich("--kafka.transaction-timeout", "5min"))
                 .hasMessage("Option 'kafka.transaction-timeout' is 5 min, not above execution.checkpointing.interval"
                         + " (10 s) + execution.checkpointing.timeout (5 min): Kafka would abort a transaction before"
                         + " its checkpoint commits it. Raise kafka.transaction-timeout or lower the checkpoint timeout.");
-        assertThat(JobConfig.fromArgs("enrich", "--kafka.transaction-timeout", "5min", "-Dexecution.checkpointing.timeout=1min")
+        assertThat(enrich("--kafka.transaction-timeout", "5min", "-Dexecution.checkpointing.timeout=1min")
                 .get(ShopOptions.TRANSACTION_TIMEOUT)).isEqualTo(java.time.Duration.ofMinutes(5));
-        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--topics.dlq", " "))
+        assertThatThrownBy(() -> enrich("--topics.dlq", " "))
                 .hasMessageContaining("'topics.dlq' must not be empty");
     }
 
     @Test
     void flinkOptionsAreCheckedToo() {
-        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "-Dexecution.checkpointing.intervall=5s"))
+        assertThatThrownBy(() -> enrich("-Dexecution.checkpointing.intervall=5s"))
                 .hasMessageContaining("Unknown Flink option 'execution.checkpointing.intervall'");
-        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "-Dexecution.checkpointing.interval=often"))
+        assertThatThrownBy(() -> enrich("-Dexecution.checkpointing.interval=often"))
                 .hasMessageContaining("'execution.checkpointing.interval'");
-        assertThat(JobConfig.fromArgs("enrich", "-Dstate.backend.type=hashmap", "-Dparallelism.default=2")
+        assertThat(enrich("-Dstate.backend.type=hashmap", "-Dparallelism.default=2")
                         .flinkConfiguration().toMap())
                 .containsEntry("state.backend.type", "hashmap")
                 .containsEntry("parallelism.default", "2");
@@ -112,14 +141,15 @@ class JobConfigTest {
 
     @Test
     void malformedArgumentsFail() {
-        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "stray")).hasMessageContaining("Unexpected argument 'stray'");
-        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "--enrich.max-wait")).hasMessageContaining("Missing value");
-        assertThatThrownBy(() -> JobConfig.fromArgs("enrich", "-Dnovalue")).hasMessageContaining("-Dkey=value");
+        assertThatThrownBy(() -> enrich("stray")).hasMessageContaining("Unexpected argument 'stray'");
+        assertThatThrownBy(() -> enrich("--enrich.max-wait")).hasMessageContaining("Missing value");
+        assertThatThrownBy(() -> enrich("-Dnovalue")).hasMessageContaining("-Dkey=value");
     }
 
     @Test
     void usageListsEveryOptionWithDefaultAndDescription() {
-        String usage = JobConfig.usage("enrich");
+        String usage = JobConfig.usage("enrich", ENRICH);
+        assertThat(usage).contains("--enrich.max-wait");
         for (var option : ShopOptions.ALL) {
             assertThat(usage).contains("--" + option.key()).contains(CommandLine.describe(option));
             assertThat(CommandLine.describe(option)).isNotBlank();
@@ -130,7 +160,7 @@ class JobConfigTest {
     @Test
     void printsEveryOptionWithItsSource() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        JobConfig.fromArgs("enrich", "--enrich.max-wait", "2s").print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        enrich("--enrich.max-wait", "2s").print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String printed = bytes.toString(StandardCharsets.UTF_8);
         for (var option : ShopOptions.ALL) {
             assertThat(printed).contains(option.key());

@@ -50,7 +50,7 @@ public final class CategoryStatsJob extends ShopJob {
     private CategoryStatsJob() {
         super(NAME, new KafkaStartupCheck.Topics(
                 List.of(ShopOptions.TOPIC_ENRICHED),
-                List.of(ShopOptions.TOPIC_CATEGORY_STATS, ShopOptions.TOPIC_CATEGORY_STATS_LATE, ShopOptions.TOPIC_DLQ)));
+                List.of(ShopOptions.TOPIC_CATEGORY_STATS, ShopOptions.TOPIC_CATEGORY_STATS_LATE, ShopOptions.TOPIC_DLQ)), CategoryStatsOptions.ALL);
     }
 
     /** What the job writes: window totals and the events that were too late (or from the future). */
@@ -68,8 +68,8 @@ public final class CategoryStatsJob extends ShopJob {
         SingleOutputStreamOperator<CategoryStats> stats =
                 windowTotals(
                         byCategory.keyed(),
-                        config.get(ShopOptions.CATEGORY_WINDOW_SIZE),
-                        config.get(ShopOptions.CATEGORY_ALLOWED_LATENESS));
+                        config.get(CategoryStatsOptions.WINDOW_SIZE),
+                        config.get(CategoryStatsOptions.ALLOWED_LATENESS));
         DataStream<EnrichedEvent> late = byCategory.lateOutput(stats.getSideOutput(TOO_LATE));
         return new Outputs(stats, late);
     }

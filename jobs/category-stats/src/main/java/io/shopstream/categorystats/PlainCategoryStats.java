@@ -62,7 +62,7 @@ public final class PlainCategoryStats {
     public static Result run(JobConfig config, List<List<EnrichedEvent>> partitions, long nowMillis) {
         PlainCategoryStats stats =
                 new PlainCategoryStats(
-                        config.get(ShopOptions.CATEGORY_WINDOW_SIZE), config.get(ShopOptions.CATEGORY_ALLOWED_LATENESS));
+                        config.get(CategoryStatsOptions.WINDOW_SIZE), config.get(CategoryStatsOptions.ALLOWED_LATENESS));
         PlainWatermarks.forEachInArrivalOrder(
                 partitions,
                 EnrichedEvent::ts,

@@ -81,7 +81,7 @@ class CategoryStatsEndToEndTest {
 
     private static JobConfig config(String prefix, int partitions, String backend, String... extra) {
         ContractTopics.createAll(kafka, partitions, prefix);
-        return JobConfig.fromArgs(CategoryStatsJob.NAME, configArgs(prefix, backend, extra).toArray(String[]::new));
+        return CategoryStatsJob.JOB.config(configArgs(prefix, backend, extra).toArray(String[]::new));
     }
 
     /** The arguments of {@link #config}, for topics that exist already. */
@@ -442,7 +442,7 @@ class CategoryStatsEndToEndTest {
         Thread.sleep(50);
         EnrichedInput.write(kafka, topic, List.of(recent));
 
-        JobConfig config = JobConfig.fromArgs(CategoryStatsJob.NAME, configArgs(prefix, "hashmap",
+        JobConfig config = CategoryStatsJob.JOB.config(configArgs(prefix, "hashmap",
                 "--source.starting-offsets", "timestamp:" + from).toArray(String[]::new));
         JobClient job = start(config, 1, null, -1, true);
         awaitConsumed(config);

@@ -16,7 +16,7 @@ class CategoryStatsJobGraphTest {
     private static StreamGraph graph() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(3);
-        CategoryStatsJob.JOB.build(env, JobConfig.fromArgs(CategoryStatsJob.NAME));
+        CategoryStatsJob.JOB.build(env, CategoryStatsJob.JOB.config());
         return env.getStreamGraph();
     }
 

@@ -44,7 +44,7 @@ public final class EnrichJob extends ShopJob {
     private EnrichJob() {
         super(NAME, new KafkaStartupCheck.Topics(
                 List.of(ShopOptions.TOPIC_EVENTS, ShopOptions.TOPIC_PRODUCTS, ShopOptions.TOPIC_CUSTOMERS),
-                List.of(ShopOptions.TOPIC_ENRICHED, ShopOptions.TOPIC_DLQ)));
+                List.of(ShopOptions.TOPIC_ENRICHED, ShopOptions.TOPIC_DLQ)), EnrichOptions.ALL);
     }
 
     /** What the job writes. */
@@ -67,8 +67,8 @@ public final class EnrichJob extends ShopJob {
                         validEvents.values(),
                         validProducts.values(),
                         validCustomers.values(),
-                        config.get(ShopOptions.ENRICH_MAX_WAIT),
-                        config.get(ShopOptions.DUPLICATE_HORIZON),
+                        config.get(EnrichOptions.MAX_WAIT),
+                        config.get(EnrichOptions.DUPLICATE_HORIZON),
                         config.get(ShopOptions.MAX_FUTURE));
         DataStream<DeadLetter> deadLetters =
                 validEvents.deadLetters().union(validProducts.deadLetters(), validCustomers.deadLetters());

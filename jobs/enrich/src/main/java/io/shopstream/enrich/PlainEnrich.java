@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.flink.configuration.Configuration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -60,7 +61,7 @@ public final class PlainEnrich {
         this.events = new InputDecoder<>(new EventFormat(), EnrichJob.NAME, maxBytes);
         this.products = new InputDecoder<>(new ProductFormat(), EnrichJob.NAME, maxBytes);
         this.customers = new InputDecoder<>(new CustomerFormat(), EnrichJob.NAME, maxBytes);
-        this.horizonMs = config.get(ShopOptions.DUPLICATE_HORIZON).toMillis();
+        this.horizonMs = config.get(EnrichOptions.DUPLICATE_HORIZON).toMillis();
     }
 
     /** Where the loop's results go. */
@@ -182,7 +183,7 @@ public final class PlainEnrich {
      * prints the accounting.
      */
     public static void main(String[] args) {
-        JobConfig config = JobConfig.fromArgs("enrich-plain", args);
+        JobConfig config = JobConfig.fromArgs("enrich-plain", EnrichOptions.ALL, new Configuration(), args);
         config.print(System.out);
         long start = System.nanoTime();
         PlainEnrich loop = toKafka(config);

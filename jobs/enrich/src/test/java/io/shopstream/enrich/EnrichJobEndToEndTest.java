@@ -104,7 +104,7 @@ class EnrichJobEndToEndTest {
                 "-Drestart-strategy.type=fixed-delay",
                 "-Drestart-strategy.fixed-delay.attempts=3",
                 "-Drestart-strategy.fixed-delay.delay=200ms"));
-        JobConfig config = JobConfig.fromArgs(EnrichJob.NAME, args.toArray(String[]::new));
+        JobConfig config = EnrichJob.JOB.config(args.toArray(String[]::new));
 
         // Reference data first, as the contract's exactness guarantee assumes; events follow while the job runs.
         List<GeneratedRecord> records = new ArrayList<>();

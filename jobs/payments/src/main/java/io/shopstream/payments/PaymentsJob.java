@@ -62,7 +62,7 @@ public final class PaymentsJob extends ShopJob {
         super(NAME, new KafkaStartupCheck.Topics(
                 List.of(ShopOptions.TOPIC_ENRICHED, ShopOptions.TOPIC_PAYMENTS),
                 List.of(ShopOptions.TOPIC_ORDERS_PAID, ShopOptions.TOPIC_ORDERS_UNPAID,
-                        ShopOptions.TOPIC_PAYMENTS_ORPHANED, ShopOptions.TOPIC_DLQ)));
+                        ShopOptions.TOPIC_PAYMENTS_ORPHANED, ShopOptions.TOPIC_DLQ)), PaymentsOptions.ALL);
     }
 
     /** What the job writes. */
@@ -95,8 +95,8 @@ public final class PaymentsJob extends ShopJob {
         SingleOutputStreamOperator<PaidOrder> paid =
                 byOrder.process(
                                 new PaymentMatcher(
-                                        config.get(ShopOptions.PAYMENT_BEFORE_ORDER).toMillis(),
-                                        config.get(ShopOptions.PAYMENT_AFTER_ORDER).toMillis()),
+                                        config.get(PaymentsOptions.BEFORE_ORDER).toMillis(),
+                                        config.get(PaymentsOptions.AFTER_ORDER).toMillis()),
                                 TypeInformation.of(PaidOrder.class))
                         .name("Match payments")
                         .uid(MATCH_UID);

@@ -44,7 +44,7 @@ class PaymentsFromTheFutureTest {
 
     @Test
     void anOrderOrPaymentFromTheFutureIsDeadLetteredWhereItIsReadNotHeld() throws Exception {
-        JobConfig config = JobConfig.fromArgs(PaymentsJob.NAME);
+        JobConfig config = PaymentsJob.JOB.config();
         String enrichedTopic = config.get(ShopOptions.TOPIC_ENRICHED);
         String paymentsTopic = config.get(ShopOptions.TOPIC_PAYMENTS);
         InputDecoder<EnrichedEvent> enrichedDecoder = new InputDecoder<>(PaymentsJob.enrichedFormat(config), PaymentsJob.NAME, 65_536);

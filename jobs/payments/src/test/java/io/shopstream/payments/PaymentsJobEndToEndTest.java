@@ -113,7 +113,7 @@ class PaymentsJobEndToEndTest {
             input.add(new ProducerRecord<>(paymentsTopic, p, null, bytes(order.orderId()), Json.write(payment)));
         }
         PlainPaymentMatching.Result expected =
-                PlainPaymentMatching.match(items, config.get(ShopOptions.PAYMENT_BEFORE_ORDER), config.get(ShopOptions.PAYMENT_AFTER_ORDER));
+                PlainPaymentMatching.match(items, config.get(PaymentsOptions.BEFORE_ORDER), config.get(PaymentsOptions.AFTER_ORDER));
 
         FailOnceAfterCheckpoint.reset();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -292,7 +292,7 @@ class PaymentsJobEndToEndTest {
                 "-Drestart-strategy.type=fixed-delay",
                 "-Drestart-strategy.fixed-delay.attempts=3",
                 "-Drestart-strategy.fixed-delay.delay=200ms"));
-        return JobConfig.fromArgs(PaymentsJob.NAME, args.toArray(String[]::new));
+        return PaymentsJob.JOB.config(args.toArray(String[]::new));
     }
 
     /** {@link PaymentsJob#build}, with the failure injector behind the payments source. */

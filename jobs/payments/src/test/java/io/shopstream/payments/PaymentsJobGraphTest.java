@@ -24,7 +24,7 @@ class PaymentsJobGraphTest {
     void theKeeperSeesBothInputsAndFeedsTheMatcherOneToOne() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        PaymentsJob.JOB.build(env, JobConfig.fromArgs(PaymentsJob.NAME));
+        PaymentsJob.JOB.build(env, PaymentsJob.JOB.config());
         StreamGraph graph = env.getStreamGraph();
 
         assertThat(graph.getStreamNodes()).allSatisfy(node ->

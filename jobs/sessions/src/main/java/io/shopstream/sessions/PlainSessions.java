@@ -39,7 +39,7 @@ public final class PlainSessions {
 
     /** Runs the job's rules over partitions read round-robin, then the end of input. */
     public static Result run(JobConfig config, List<List<EnrichedEvent>> partitions, long nowMillis) {
-        PlainSessions sessions = new PlainSessions(config.get(ShopOptions.SESSION_GAP));
+        PlainSessions sessions = new PlainSessions(config.get(SessionsOptions.GAP));
         PlainWatermarks.forEachInArrivalOrder(
                 partitions,
                 EnrichedEvent::ts,

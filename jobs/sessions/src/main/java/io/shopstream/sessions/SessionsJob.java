@@ -42,7 +42,7 @@ public final class SessionsJob extends ShopJob {
     private SessionsJob() {
         super(NAME, new KafkaStartupCheck.Topics(
                 List.of(ShopOptions.TOPIC_ENRICHED),
-                List.of(ShopOptions.TOPIC_SESSIONS, ShopOptions.TOPIC_SESSIONS_LATE, ShopOptions.TOPIC_DLQ)));
+                List.of(ShopOptions.TOPIC_SESSIONS, ShopOptions.TOPIC_SESSIONS_LATE, ShopOptions.TOPIC_DLQ)), SessionsOptions.ALL);
     }
 
     /** What the job writes: sessions and the events that were too late (or from the future). */
@@ -59,7 +59,7 @@ public final class SessionsJob extends ShopJob {
                 EnrichedEvent::customerId, config.get(ShopOptions.MAX_FUTURE), keepWatermark);
         SingleOutputStreamOperator<Session> sessions =
                 byCustomer.keyed()
-                        .process(new SessionTracker(config.get(ShopOptions.SESSION_GAP)), TypeInformation.of(Session.class))
+                        .process(new SessionTracker(config.get(SessionsOptions.GAP)), TypeInformation.of(Session.class))
                         .name("Sessions per customer")
                         .uid(SESSIONS_UID);
         DataStream<EnrichedEvent> late = byCustomer.lateOutput(sessions.getSideOutput(SessionTracker.TOO_LATE));

@@ -96,7 +96,7 @@ class SessionsEndToEndTest {
                 "-Drestart-strategy.fixed-delay.attempts=3",
                 "-Drestart-strategy.fixed-delay.delay=200ms"));
         args.addAll(List.of(extra));
-        return JobConfig.fromArgs(SessionsJob.NAME, args.toArray(String[]::new));
+        return SessionsJob.JOB.config(args.toArray(String[]::new));
     }
 
     private static JobClient start(JobConfig config, int parallelism, String savepoint, long failAfter,

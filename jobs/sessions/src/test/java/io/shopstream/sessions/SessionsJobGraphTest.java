@@ -16,7 +16,7 @@ class SessionsJobGraphTest {
     private static StreamGraph graph() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(3);
-        SessionsJob.JOB.build(env, JobConfig.fromArgs(SessionsJob.NAME));
+        SessionsJob.JOB.build(env, SessionsJob.JOB.config());
         return env.getStreamGraph();
     }
 

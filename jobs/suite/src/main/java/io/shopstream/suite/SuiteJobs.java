@@ -3,11 +3,13 @@ package io.shopstream.suite;
 import io.shopstream.categorystats.CategoryStatsJob;
 import io.shopstream.common.config.CommandLine;
 import io.shopstream.common.config.ConfigException;
+import io.shopstream.common.job.JobSetup;
 import io.shopstream.common.job.ShopJob;
 import io.shopstream.enrich.EnrichJob;
 import io.shopstream.payments.PaymentsJob;
 import io.shopstream.sessions.SessionsJob;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,6 +23,16 @@ public final class SuiteJobs {
             List.of(EnrichJob.JOB, CategoryStatsJob.JOB, SessionsJob.JOB, PaymentsJob.JOB);
 
     private SuiteJobs() {}
+
+    /** Runs one job's main by name: {@code <job> [--key value]... [-Dkey=value]...} ({@code bin/shopstream-job}). */
+    public static void main(String[] args) throws Exception {
+        CommandLine.exitOnError("shopstream-job", () -> {
+            if (args.length == 0) {
+                throw new ConfigException("Name a job first: one of " + names() + ".");
+            }
+            JobSetup.main(named(args[0]), Arrays.copyOfRange(args, 1, args.length));
+        });
+    }
 
     /** The jobs' names, in {@link #ALL}'s order. */
     public static List<String> names() {

@@ -35,6 +35,15 @@ class SuiteJobsTest {
     }
 
     @Test
+    void eachJobsOwnOptionsAreUnderItsNameAndKnownAsAJobPrefix() {
+        assertThat(ShopOptions.JOB_PREFIXES).containsExactlyElementsOf(
+                SuiteJobs.names().stream().map(name -> name + ".").toList());
+        assertThat(JOBS).allSatisfy(job -> assertThat(job.options()).isNotEmpty()
+                .allSatisfy(option -> assertThat(option.key()).startsWith(job.name() + ".")));
+        assertThat(JOBS).allSatisfy(job -> assertThat(ShopOptions.ALL).doesNotContainAnyElementsOf(job.options()));
+    }
+
+    @Test
     void aMisspeltJobNameFailsWithTheLikelyOne() {
         assertThatThrownBy(() -> SuiteJobs.named("enrihc"))
                 .isInstanceOf(ConfigException.class)
@@ -90,7 +99,7 @@ class SuiteJobsTest {
 
     private static Map<String, String> uidsToNames(ShopJob job, JobHooks hooks, String... args) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        job.build(env, JobConfig.fromArgs(job.name(), args), hooks);
+        job.build(env, job.config(args), hooks);
         Map<String, String> uids = new TreeMap<>();
         for (StreamNode node : env.getStreamGraph().getStreamNodes()) {
             if (node.getTransformationUID() != null) {
