@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shopstream.common.config.ConfigException;
 import io.shopstream.common.json.CustomerFormat;
 import io.shopstream.common.json.EventFormat;
 import io.shopstream.common.json.InputDecoder;
@@ -45,7 +46,7 @@ class ShopGeneratorTest {
 
     @Test
     void sameSettingsGiveTheSameBytes() {
-        GeneratorSettings s = settings("--events", "5000", "--lateFraction", "0.01");
+        GeneratorSettings s = settings("--events", "5000", "--late-fraction", "0.01");
         assertThat(generate(s)).isEqualTo(generate(s));
     }
 
@@ -103,7 +104,7 @@ class ShopGeneratorTest {
 
     @Test
     void onTimeEventsStayWithinTheDisorderBoundAndLateOnesAreExactlyThatLate() {
-        GeneratorSettings s = settings("--events", "20000", "--lateFraction", "0.01", "--outOfOrderMs", "3000");
+        GeneratorSettings s = settings("--events", "20000", "--late-fraction", "0.01", "--out-of-order", "3 s");
         ShopGenerator generator = new ShopGenerator(s);
         long maxTs = Long.MIN_VALUE;
         long late = 0;
@@ -161,7 +162,7 @@ class ShopGeneratorTest {
 
     @Test
     void statsMatchWhatTheRecordsDecodeTo() {
-        ShopGenerator generator = new ShopGenerator(settings("--events", "20000", "--lateFraction", "0.005"));
+        ShopGenerator generator = new ShopGenerator(settings("--events", "20000", "--late-fraction", "0.005"));
         List<GeneratedRecord> records = new ArrayList<>();
         generator.forEachRemaining(records::add);
         GeneratorStats stats = generator.stats();
@@ -259,7 +260,7 @@ class ShopGeneratorTest {
 
     @Test
     void parsesSettingsAndRejectsUnknownKeys() {
-        GeneratorSettings s = settings("--seed", "7", "--duration", "30s", "--rate=200", "--startTs",
+        GeneratorSettings s = settings("--seed", "7", "--duration", "30s", "--rate=200", "--start-ts",
                 "2025-11-27T11:00:00Z", "--skew", "0");
         assertThat(s.seed()).isEqualTo(7);
         assertThat(s.duration()).isEqualTo(Duration.ofSeconds(30));
@@ -267,17 +268,23 @@ class ShopGeneratorTest {
         assertThat(s.startTs()).isEqualTo(GeneratorSettings.DEFAULT_START_TS + 3_600_000);
         assertThat(settings("--duration", "PT2M").duration()).isEqualTo(Duration.ofMinutes(2));
         assertThat(GeneratorSettings.defaults().events()).isEqualTo(10_000);
+        // Flink's duration syntax: a bare number is milliseconds.
+        assertThat(settings("--late-by", "1500").lateByMs()).isEqualTo(1500);
+        assertThat(settings("--event-time-step", "2 s").eventTimeStepMs()).isEqualTo(2000);
+        assertThat(settings("--start-ts", "1764237600000").startTs()).isEqualTo(1_764_237_600_000L);
+        assertThatThrownBy(() -> settings("--start-ts", "yesterday"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'start-ts'");
         assertThatThrownBy(() -> settings("--sede", "7"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sede");
-        assertThatThrownBy(() -> settings("--lateFraction", "2"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lateFraction");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'sede': did you mean 'seed'?");
+        assertThatThrownBy(() -> settings("--late-fraction", "2"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("late-fraction");
         assertThatThrownBy(() -> settings("--events", "many"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("events");
     }
 
     @Test
     void commandLineSplitsKafkaOptionsFromGeneratorOptions() {
-        GeneratorMain.Options o = GeneratorMain.parse("--bootstrap-servers", "127.0.0.1:9999",
+        GeneratorMain.Options o = GeneratorMain.parse("--kafka.bootstrap-servers", "127.0.0.1:9999",
                 "--topics.events", "my.events", "--rate", "5");
         assertThat(o.bootstrapServers()).isEqualTo("127.0.0.1:9999");
         assertThat(o.topics().events()).isEqualTo("my.events");
@@ -285,6 +292,25 @@ class ShopGeneratorTest {
         assertThat(o.settings().rate()).isEqualTo(5);
         assertThatThrownBy(() -> GeneratorMain.parse("--topics.enriched", "x"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("topics.enriched");
+    }
+
+    @Test
+    void aMisspeltKeyFailsWithTheLikelyOne() {
+        assertThatThrownBy(() -> GeneratorMain.parse("--evnts", "5"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Unknown option 'evnts': did you mean 'events'? (see --help)");
+        assertThatThrownBy(() -> GeneratorMain.parse("--kafka.bootstrap-server", "b:9092"))
+                .hasMessageContaining("did you mean 'kafka.bootstrap-servers'?");
+    }
+
+    @Test
+    void helpListsEveryOption() {
+        String usage = GeneratorMain.usage();
+        for (var option : GeneratorMain.OPTIONS) {
+            assertThat(usage).contains("--" + option.key() + " ");
+        }
+        assertThat(GeneratorMain.OPTIONS).hasSize(GeneratorOptions.DATA.size() + GeneratorOptions.KAFKA.size());
+        assertThat(usage).contains("--kafka.properties.<client key>");
     }
 
     @Test
