@@ -4,6 +4,7 @@ import io.shopstream.categorystats.CategoryStatsJob;
 import io.shopstream.categorystats.PlainCategoryStats;
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
+import io.shopstream.common.job.ShopJob;
 import io.shopstream.common.json.CustomerFormat;
 import io.shopstream.common.json.DeadLetterSplitter;
 import io.shopstream.common.json.EnrichedEventFormat;
@@ -30,11 +31,11 @@ import io.shopstream.payments.PlainPaymentMatching;
 import io.shopstream.payments.PlainPayments;
 import io.shopstream.sessions.PlainSessions;
 import io.shopstream.sessions.SessionsJob;
+import io.shopstream.suite.SuiteJobs;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -56,14 +57,24 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 /** Each measurement: one pass over the workload, timed, as events per second. */
 public final class Measurements {
 
-    /** The jobs measured. */
-    public enum Job {
-        ENRICH, CATEGORY_STATS, SESSIONS, PAYMENTS;
+    /**
+     * What one pass of each of the suite's jobs reads, as the report names it. The bench measures
+     * the jobs of {@link SuiteJobs#ALL}; a job without an entry here (and a {@link Subject}) has no
+     * measurement, and {@link #measured} refuses it.
+     */
+    static final Map<ShopJob, String> INPUTS = Map.of(
+            EnrichJob.JOB, "raw events (products and customers are loaded first and not counted)",
+            CategoryStatsJob.JOB, "enriched events (JSON, as on shop.events.enriched)",
+            SessionsJob.JOB, "enriched events (JSON, as on shop.events.enriched)",
+            PaymentsJob.JOB, "records: the ORDER events among the enriched events plus the payment records");
 
-        /** The job's name in the suite, e.g. {@code category-stats}. */
-        public String id() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    /** {@code job}, which must be one the bench can measure. */
+    static ShopJob measured(ShopJob job) {
+        if (!INPUTS.containsKey(job)) {
+            throw new IllegalStateException("The suite's job '" + job.name() + "' has no measurement in the bench:"
+                    + " add its plain loop and Flink graph to io.shopstream.bench.Measurements");
         }
+        return job;
     }
 
     /** Keyed state in memory (hashmap) or in RocksDB (with incremental checkpoints). */
@@ -85,24 +96,24 @@ public final class Measurements {
     private final List<byte[]> enrichedJson;
     /** The payments job reads only ORDER events; its filter on the enriched topic is not measured. */
     private final List<byte[]> ordersJson;
-    private final Map<Job, Subject> subjects = new EnumMap<>(Job.class);
+    private final Map<ShopJob, Subject> subjects = new HashMap<>();
     /** Per job, what its plain loop wrote: every Flink pass must write the same. */
-    private final Map<Job, OutputTally.Figures> expected = new EnumMap<>(Job.class);
-    private final Map<Job, Map<String, Long>> expectedKinds = new EnumMap<>(Job.class);
+    private final Map<ShopJob, OutputTally.Figures> expected = new HashMap<>();
+    private final Map<ShopJob, Map<String, Long>> expectedKinds = new HashMap<>();
 
     public Measurements(Workload workload) {
         this.workload = workload;
         this.enrichedJson = workload.enriched.stream().map(Json::write).toList();
         this.ordersJson = workload.enriched.stream().filter(e -> e.type() == EventType.ORDER).map(Json::write).toList();
-        subjects.put(Job.ENRICH, new Subject(workload.events.size(), this::plainEnrich, this::flinkEnrich));
-        subjects.put(Job.CATEGORY_STATS, new Subject(enrichedJson.size(), this::plainCategoryStats, this::flinkCategoryStats));
-        subjects.put(Job.SESSIONS, new Subject(enrichedJson.size(), this::plainSessions, this::flinkSessions));
-        subjects.put(Job.PAYMENTS,
+        subjects.put(EnrichJob.JOB, new Subject(workload.events.size(), this::plainEnrich, this::flinkEnrich));
+        subjects.put(CategoryStatsJob.JOB, new Subject(enrichedJson.size(), this::plainCategoryStats, this::flinkCategoryStats));
+        subjects.put(SessionsJob.JOB, new Subject(enrichedJson.size(), this::plainSessions, this::flinkSessions));
+        subjects.put(PaymentsJob.JOB,
                 new Subject(ordersJson.size() + workload.payments.size(), this::plainPayments, this::flinkPayments));
     }
 
     /** Input records of one pass: events (enrich), enriched events, or orders + payments (payments). */
-    public int events(Job job) {
+    public int events(ShopJob job) {
         return subjects.get(job).inputRecords();
     }
 
@@ -120,7 +131,7 @@ public final class Measurements {
     }
 
     /** The plain single-threaded loop: parse, process, serialize every output. */
-    public Run plainLoop(Job job) {
+    public Run plainLoop(ShopJob job) {
         // Read around the loop, not sampled: a short pass (the smoke test's) can end within a millisecond.
         long cpuBefore = CpuSampler.processCpuNanos();
         long start = System.nanoTime();
@@ -129,19 +140,19 @@ public final class Measurements {
         long nanos = System.nanoTime() - start;
         long cpuAfter = CpuSampler.processCpuNanos();
         if (output.records() == 0) {
-            throw new IllegalStateException("the plain loop of " + job.id() + " produced nothing");
+            throw new IllegalStateException("the plain loop of " + job.name() + " produced nothing");
         }
         expectedKinds.putIfAbsent(job, tally.kinds());
         OutputTally.Figures before = expected.putIfAbsent(job, output);
         if (before != null && !before.equals(output)) {
-            throw new IllegalStateException("the plain loop of " + job.id() + " wrote " + output + ", before " + before);
+            throw new IllegalStateException("the plain loop of " + job.name() + " wrote " + output + ", before " + before);
         }
         return new Run(events(job) / (nanos / 1e9),
                 cpuBefore < 0 ? Double.NaN : (double) (cpuAfter - cpuBefore) / Math.max(1, nanos), output);
     }
 
     /** What the plain loop of {@code job} writes; runs it once if it has not run yet. */
-    private OutputTally.Figures expected(Job job) {
+    private OutputTally.Figures expected(ShopJob job) {
         OutputTally.Figures figures = expected.get(job);
         return figures != null ? figures : plainLoop(job).output();
     }
@@ -297,7 +308,7 @@ public final class Measurements {
      * The same job on a local Flink (MiniCluster in this JVM) at {@code parallelism}, checkpointing
      * every second, fed from memory, writing to a discarding sink.
      */
-    public Run flink(Job job, int parallelism, Backend backend) throws Exception {
+    public Run flink(ShopJob job, int parallelism, Backend backend) throws Exception {
         // A short idle timeout: a partition holds the watermark for one idle timeout after it
         // joins (see EventTime), which with the default 30 s would outlast a whole run here.
         JobConfig config = JobConfig.fromArgs("bench", "--enrich.max-wait", "200ms", "--source.idle-timeout", "1 s");
@@ -314,7 +325,7 @@ public final class Measurements {
         subjects.get(job).flinkGraph().accept(env, config);
         try (CpuSampler cpu = CpuSampler.start(); TemporaryFolder removed = new TemporaryFolder(checkpoints)) {
             long started = System.currentTimeMillis();
-            JobExecutionResult result = env.execute("bench " + job.id() + " p" + parallelism + " " + backend);
+            JobExecutionResult result = env.execute("bench " + job.name() + " p" + parallelism + " " + backend);
             // From the first record read to the last output written: the job's start-up and
             // shut-down (about a second for a MiniCluster) are not processing, and the plain loop has none.
             Long first = result.getAccumulatorResult(FirstRecordTime.ACCUMULATOR);
@@ -334,7 +345,7 @@ public final class Measurements {
                     }
                 });
                 throw new IllegalStateException(String.format("Flink's %s pass (p=%d, %s) wrote %s %s, the plain loop"
-                        + " %s %s: a pass that loses, duplicates or still holds outputs is not a measurement", job.id(),
+                        + " %s %s: a pass that loses, duplicates or still holds outputs is not a measurement", job.name(),
                         parallelism, backend, output, kinds, plain, expectedKinds.get(job)));
             }
             return new Run(events(job) / seconds, cores, output);
@@ -446,7 +457,7 @@ public final class Measurements {
         // sends its last valid event again (a duplicate: dropped, nothing written); see
         // InMemorySource.lingering. A pass that lost outputs ends after the minute and fails its tally.
         InMemorySource.Mapper<GeneratedRecord, Parsed<Event>> decodeEvent = decoding(new EventFormat(), "shop.events");
-        long outputs = expected(Job.ENRICH).records();
+        long outputs = expected(EnrichJob.JOB).records();
         DataStream<Parsed<Event>> events = timed(env.fromSource(
                 InMemorySource.lingering("events", workload.events, decodeEvent, Parsed.typeInfo(Event.class),
                         lastValid(workload.events, decodeEvent), () -> Tallying.WRITTEN.get() >= outputs,

@@ -1,5 +1,6 @@
 package io.shopstream.embedded;
 
+import io.shopstream.common.config.CommandLine;
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.job.ShopJob;
@@ -168,7 +169,7 @@ public final class EmbeddedSuite implements AutoCloseable {
                 "--" + ShopOptions.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers(),
                 // A demo should not keep a customer's events back for half a minute.
                 "--" + ShopOptions.ENRICH_MAX_WAIT.key(), "5s",
-                "-Dexecution.checkpointing.interval=" + options.checkpointInterval(),
+                "-Dexecution.checkpointing.interval=" + options.checkpointInterval().toMillis() + " ms",
                 "-Dstate.backend.type=" + options.stateBackend(),
                 "-Dexecution.checkpointing.dir=" + checkpointDir.resolve(job.name()).toUri(),
                 "-Dparallelism.default=" + options.parallelism());
@@ -460,21 +461,14 @@ public final class EmbeddedSuite implements AutoCloseable {
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", LOG_CONFIG);
         }
-        for (String arg : args) {
-            if (arg.equals("--help") || arg.equals("-h")) {
-                System.out.println(EmbeddedOptions.usage());
-                return;
-            }
-        }
-        EmbeddedOptions options;
-        try {
-            options = EmbeddedOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("shopstream-embedded: " + e.getMessage());
-            System.err.println(EmbeddedOptions.usage());
-            System.exit(2);
+        if (CommandLine.wantsHelp(args)) {
+            System.out.println(EmbeddedOptions.usage());
             return;
         }
+        CommandLine.exitOnError("shopstream-embedded", () -> run(EmbeddedOptions.parse(args)));
+    }
+
+    private static void run(EmbeddedOptions options) throws Exception {
         EmbeddedSuite suite = start(options, System.out);
         onStopSignal(suite);
         try {
