@@ -59,7 +59,7 @@ public record EmbeddedOptions(
     public static final ConfigOption<Double> TIME_SCALE =
             key("time-scale").doubleType().defaultValue(60.0)
                     .withDescription("Event time runs this many times as fast as the clock (60: a 30-minute session"
-                            + " gap passes in 30 s; 1 = real time); sets event-time-step = time-scale / rate"
+                            + " gap passes in 30 s; 1 = real time); sets event-time-step = time-scale x 1 s / rate"
                             + " unless that is given.");
 
     /** The generator's rate in the embedded run: a live demo, not a burst. */
