@@ -28,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 class ShopGeneratorTest {
@@ -106,58 +107,41 @@ class ShopGeneratorTest {
     void onTimeEventsStayWithinTheDisorderBoundAndLateOnesAreExactlyThatLate() {
         GeneratorSettings s = settings("--events", "20000", "--late-fraction", "0.01", "--out-of-order", "3 s");
         ShopGenerator generator = new ShopGenerator(s);
-        long maxTs = Long.MIN_VALUE;
-        long late = 0;
-        long valid = 0;
-        while (generator.hasNext()) {
-            GeneratedRecord r = generator.next();
-            if (r.stream() != Stream.EVENTS) {
-                continue;
-            }
-            Parsed<?> parsed = decode(r);
-            if (!parsed.isOk()) {
-                continue;
-            }
-            valid++;
-            long ts = ((Event) parsed.value).ts();
-            if (maxTs != Long.MIN_VALUE && maxTs - ts > s.outOfOrderMs()) {
-                assertThat(maxTs - ts).isEqualTo(s.outOfOrderMs() + s.lateByMs());
-                late++;
+        long[] maxTs = {Long.MIN_VALUE};
+        long[] late = {0};
+        long[] valid = {0};
+        forEachValidEvent(generator, (r, e) -> {
+            valid[0]++;
+            long ts = e.ts();
+            if (maxTs[0] != Long.MIN_VALUE && maxTs[0] - ts > s.outOfOrderMs()) {
+                assertThat(maxTs[0] - ts).isEqualTo(s.outOfOrderMs() + s.lateByMs());
+                late[0]++;
             }
             assertThat(ts).isGreaterThanOrEqualTo(s.startTs() - s.outOfOrderMs() - s.lateByMs());
-            maxTs = Math.max(maxTs, ts);
-        }
-        assertThat(late).isEqualTo(generator.stats().late()).isPositive();
-        assertThat(valid).isEqualTo(generator.stats().validEvents() + generator.stats().duplicates());
+            maxTs[0] = Math.max(maxTs[0], ts);
+        });
+        assertThat(late[0]).isEqualTo(generator.stats().late()).isPositive();
+        assertThat(valid[0]).isEqualTo(generator.stats().validEvents() + generator.stats().duplicates());
         // The event time advances by the step on average.
-        assertThat(maxTs - s.startTs()).isBetween(20000 * 45L, 20000 * 55L);
+        assertThat(maxTs[0] - s.startTs()).isBetween(20000 * 45L, 20000 * 55L);
     }
 
     @Test
     void duplicatesRepeatAnEarlierEventOfTheSameCustomerWithTheSameTs() {
         ShopGenerator generator = new ShopGenerator(settings("--events", "20000"));
         Map<String, Event> firstById = new HashMap<>();
-        long duplicates = 0;
-        while (generator.hasNext()) {
-            GeneratedRecord r = generator.next();
-            if (r.stream() != Stream.EVENTS) {
-                continue;
-            }
-            Parsed<?> parsed = decode(r);
-            if (!parsed.isOk()) {
-                continue;
-            }
-            Event e = (Event) parsed.value;
+        long[] duplicates = {0};
+        forEachValidEvent(generator, (r, e) -> {
             assertThat(r.keyText()).isEqualTo(e.customerId());
             Event first = firstById.putIfAbsent(e.eventId(), e);
             if (first != null) {
-                duplicates++;
+                duplicates[0]++;
                 assertThat(first.customerId()).isEqualTo(e.customerId());
                 assertThat(first.ts()).isEqualTo(e.ts());
                 assertThat(first).isEqualTo(e);
             }
-        }
-        assertThat(duplicates).isEqualTo(generator.stats().duplicates()).isBetween(250L, 450L);
+        });
+        assertThat(duplicates[0]).isEqualTo(generator.stats().duplicates()).isBetween(250L, 450L);
     }
 
     @Test
@@ -326,6 +310,19 @@ class ShopGeneratorTest {
     }
 
     // ---- helpers ----
+
+    /** Runs the generator to its end, handing each valid record of the events topic to {@code check}. */
+    private static void forEachValidEvent(ShopGenerator generator, BiConsumer<GeneratedRecord, Event> check) {
+        while (generator.hasNext()) {
+            GeneratedRecord r = generator.next();
+            if (r.stream() == Stream.EVENTS) {
+                Parsed<?> parsed = decode(r);
+                if (parsed.isOk()) {
+                    check.accept(r, (Event) parsed.value);
+                }
+            }
+        }
+    }
 
     private static Parsed<?> decode(GeneratedRecord r) {
         RecordFormat<?> format = switch (r.stream()) {
