@@ -1,9 +1,15 @@
 package io.shopstream.bench;
 
+import static io.shopstream.bench.PlainLoops.ENRICHED_TOPIC;
+import static io.shopstream.bench.PlainLoops.PAYMENTS_TOPIC;
+import static io.shopstream.bench.PlainLoops.decoder;
+
+import io.shopstream.bench.PassOperators.FirstRecordTime;
+import io.shopstream.bench.PassOperators.LastOutputTime;
+import io.shopstream.bench.PassOperators.Tallying;
+import io.shopstream.bench.PassOperators.ToJson;
 import io.shopstream.categorystats.CategoryStatsJob;
-import io.shopstream.categorystats.PlainCategoryStats;
 import io.shopstream.common.config.JobConfig;
-import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.job.ShopJob;
 import io.shopstream.common.json.CustomerFormat;
 import io.shopstream.common.json.DeadLetterSplitter;
@@ -16,7 +22,6 @@ import io.shopstream.common.json.PaymentFormat;
 import io.shopstream.common.json.ProductFormat;
 import io.shopstream.common.json.RecordFormat;
 import io.shopstream.common.model.CustomerUpdate;
-import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.Event;
 import io.shopstream.common.model.EventType;
@@ -24,12 +29,8 @@ import io.shopstream.common.model.Payment;
 import io.shopstream.common.model.ProductUpdate;
 import io.shopstream.common.time.EventTime;
 import io.shopstream.enrich.EnrichJob;
-import io.shopstream.enrich.PlainEnrich;
 import io.shopstream.generator.GeneratedRecord;
 import io.shopstream.payments.PaymentsJob;
-import io.shopstream.payments.PlainPaymentMatching;
-import io.shopstream.payments.PlainPayments;
-import io.shopstream.sessions.PlainSessions;
 import io.shopstream.sessions.SessionsJob;
 import io.shopstream.suite.SuiteJobs;
 import java.nio.file.Files;
@@ -37,17 +38,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.accumulators.LongCounter;
-import org.apache.flink.api.common.accumulators.LongMaximum;
-import org.apache.flink.api.common.accumulators.LongMinimum;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -88,11 +81,8 @@ public final class Measurements {
     private record Subject(int inputRecords, Supplier<OutputTally> plainLoop,
             BiConsumer<StreamExecutionEnvironment, JobConfig> flinkGraph) {}
 
-    private static final String ENRICHED_TOPIC = "shop.events.enriched";
-    private static final String PAYMENTS_TOPIC = "shop.payments";
-
     private final Workload workload;
-    private final JobConfig plainConfig = JobConfig.fromArgs("bench");
+    private final PlainLoops plain;
     private final List<byte[]> enrichedJson;
     /** The payments job reads only ORDER events; its filter on the enriched topic is not measured. */
     private final List<byte[]> ordersJson;
@@ -105,19 +95,18 @@ public final class Measurements {
         this.workload = workload;
         this.enrichedJson = workload.enriched.stream().map(Json::write).toList();
         this.ordersJson = workload.enriched.stream().filter(e -> e.type() == EventType.ORDER).map(Json::write).toList();
-        subjects.put(EnrichJob.JOB, new Subject(workload.events.size(), this::plainEnrich, this::flinkEnrich));
-        subjects.put(CategoryStatsJob.JOB, new Subject(enrichedJson.size(), this::plainCategoryStats, this::flinkCategoryStats));
-        subjects.put(SessionsJob.JOB, new Subject(enrichedJson.size(), this::plainSessions, this::flinkSessions));
+        this.plain = new PlainLoops(workload, enrichedJson, ordersJson);
+        subjects.put(EnrichJob.JOB, new Subject(workload.events.size(), plain::plainEnrich, this::flinkEnrich));
+        subjects.put(CategoryStatsJob.JOB, new Subject(enrichedJson.size(), plain::plainCategoryStats, this::flinkCategoryStats));
+        subjects.put(SessionsJob.JOB, new Subject(enrichedJson.size(), plain::plainSessions, this::flinkSessions));
         subjects.put(PaymentsJob.JOB,
-                new Subject(ordersJson.size() + workload.payments.size(), this::plainPayments, this::flinkPayments));
+                new Subject(ordersJson.size() + workload.payments.size(), plain::plainPayments, this::flinkPayments));
     }
 
     /** Input records of one pass: events (enrich), enriched events, or orders + payments (payments). */
     public int events(ShopJob job) {
         return subjects.get(job).inputRecords();
     }
-
-    // ------------------------------------------------------------------ the plain loop
 
     /**
      * One measured pass: input records per second, the cores this process kept busy meanwhile
@@ -155,151 +144,6 @@ public final class Measurements {
     private OutputTally.Figures expected(ShopJob job) {
         OutputTally.Figures figures = expected.get(job);
         return figures != null ? figures : plainLoop(job).output();
-    }
-
-    private OutputTally plainEnrich() {
-        OutputTally tally = new OutputTally();
-        workload.replay(new PlainEnrich(plainConfig), new PlainEnrich.Output() {
-            @Override
-            public void enriched(EnrichedEvent e) {
-                serialize(e, tally);
-            }
-
-            @Override
-            public void deadLetter(DeadLetter d) {
-                serialize(d, tally);
-            }
-        });
-        return tally;
-    }
-
-    private OutputTally plainCategoryStats() {
-        PlainCategoryStats stats = new PlainCategoryStats(
-                plainConfig.get(ShopOptions.CATEGORY_WINDOW_SIZE), plainConfig.get(ShopOptions.CATEGORY_ALLOWED_LATENESS));
-        feedEnriched(stats::onEvent, stats::onWatermark);
-        PlainCategoryStats.Result result = stats.result();
-        OutputTally tally = new OutputTally();
-        serializeAll(result.stats(), tally);
-        serializeLate(result.late(), tally);
-        return tally;
-    }
-
-    private OutputTally plainSessions() {
-        PlainSessions sessions = new PlainSessions(plainConfig.get(ShopOptions.SESSION_GAP));
-        feedEnriched(sessions::onEvent, sessions::onWatermark);
-        PlainSessions.Result result = sessions.result();
-        OutputTally tally = new OutputTally();
-        serializeAll(result.sessions(), tally);
-        serializeLate(result.late(), tally);
-        return tally;
-    }
-
-    /**
-     * Decodes every enriched event into a window loop, with a watermark (highest event time minus
-     * the out-of-orderness) every 1,000 events rather than after each one: Flink emits watermarks
-     * periodically too, and the loops scan their open windows on every watermark. The input holds
-     * no bad records (enrich wrote it), so nothing is dead-lettered here.
-     */
-    private void feedEnriched(Consumer<EnrichedEvent> onEvent, LongConsumer onWatermark) {
-        InputDecoder<EnrichedEvent> decoder = decoder(new EnrichedEventFormat());
-        long bound = plainConfig.get(ShopOptions.OUT_OF_ORDERNESS).toMillis();
-        long maxTs = Long.MIN_VALUE + bound + 1;
-        for (int i = 0; i < enrichedJson.size(); i++) {
-            Parsed<EnrichedEvent> p = decoder.decode(ENRICHED_TOPIC, 0, i, null, enrichedJson.get(i));
-            if (p.isOk()) {
-                onEvent.accept(p.value);
-                maxTs = Math.max(maxTs, p.value.ts());
-            } else {
-                throw new IllegalStateException("the workload's enriched event " + i + " is bad: " + p.deadLetter);
-            }
-            if (i % 1000 == 999) {
-                onWatermark.accept(maxTs - bound - 1);
-            }
-        }
-        onWatermark.accept(Long.MAX_VALUE);
-    }
-
-    /**
-     * The payments loop, streaming like the other three: orders and payments merged by event time
-     * (each input in its own order), a watermark every 1,000 records, decisions as it passes.
-     */
-    private OutputTally plainPayments() {
-        InputDecoder<EnrichedEvent> orderDecoder = decoder(new EnrichedEventFormat());
-        InputDecoder<Payment> paymentDecoder = decoder(new PaymentFormat());
-        PlainPayments loop = new PlainPayments(
-                plainConfig.get(ShopOptions.PAYMENT_BEFORE_ORDER), plainConfig.get(ShopOptions.PAYMENT_AFTER_ORDER));
-        long bound = plainConfig.get(ShopOptions.OUT_OF_ORDERNESS).toMillis();
-        OutputTally tally = new OutputTally();
-        long maxTs = Long.MIN_VALUE + bound + 1;
-        int o = 0;
-        int p = 0;
-        Parsed<EnrichedEvent> order = null;
-        Parsed<Payment> payment = null;
-        for (int read = 1; o < ordersJson.size() || p < workload.payments.size() || order != null || payment != null;
-                read++) {
-            if (order == null && o < ordersJson.size()) {
-                order = orderDecoder.decode(ENRICHED_TOPIC, 0, o, null, ordersJson.get(o++));
-            }
-            if (payment == null && p < workload.payments.size()) {
-                GeneratedRecord r = workload.payments.get(p);
-                payment = paymentDecoder.decode(PAYMENTS_TOPIC, 0, p++, r.key(), r.value());
-            }
-            boolean orderFirst = payment == null
-                    || (order != null && (!order.isOk() || !payment.isOk() || order.value.ts() <= payment.value.ts()));
-            if (orderFirst) {
-                if (order.isOk()) {
-                    loop.onOrder(order.value);
-                    maxTs = Math.max(maxTs, order.value.ts());
-                } else {
-                    serialize(order.deadLetter, tally);
-                }
-                order = null;
-            } else {
-                if (payment.isOk()) {
-                    loop.onPayment(payment.value);
-                    maxTs = Math.max(maxTs, payment.value.ts());
-                } else {
-                    serialize(payment.deadLetter, tally);
-                }
-                payment = null;
-            }
-            if (read % 1000 == 0) {
-                loop.onWatermark(maxTs - bound - 1);
-            }
-        }
-        loop.onWatermark(Long.MAX_VALUE);
-        PlainPaymentMatching.Result result = loop.result();
-        serializeAll(result.paid(), tally);
-        serializeAll(result.unpaid(), tally);
-        serializeAll(result.orphaned(), tally);
-        return tally;
-    }
-
-    /** Writes an output as the Kafka sink would, and folds it into the tally. */
-    private static void serialize(Object output, OutputTally tally) {
-        if (Json.write(output).length == 0) {
-            throw new IllegalStateException("empty JSON for " + output);
-        }
-        tally.add(output);
-    }
-
-    private static void serializeAll(List<?> outputs, OutputTally tally) {
-        for (Object o : outputs) {
-            serialize(o, tally);
-        }
-    }
-
-    private static void serializeLate(List<EnrichedEvent> late, OutputTally tally) {
-        for (EnrichedEvent e : late) {
-            if (Json.write(e).length == 0) {
-                throw new IllegalStateException("empty JSON for " + e);
-            }
-            tally.addLate(e);
-        }
-    }
-
-    private static <T> InputDecoder<T> decoder(RecordFormat<T> format) {
-        return new InputDecoder<>(format, "bench", 65_536);
     }
 
     // ------------------------------------------------------------------ Flink
@@ -350,93 +194,6 @@ public final class Measurements {
             }
             return new Run(events(job) / seconds, cores, output);
         }
-    }
-
-    /** Passes outputs on; folds each into the pass's tally (accumulators summed over all subtasks). */
-    static final class Tallying<T> extends RichMapFunction<T, T> {
-        static final String RECORDS = "output-records";
-        static final String CHECKSUM = "output-checksum";
-        static final String KIND = "output-kind-";
-        /** Output records of the running pass so far, over all subtasks (they run in this JVM); reset per pass. */
-        static final AtomicLong WRITTEN = new AtomicLong();
-        private final boolean late;
-        private final OutputTally tally = new OutputTally();
-        private transient LongCounter records;
-        private transient LongCounter checksum;
-        private transient Map<Class<?>, LongCounter> kinds;
-
-        /** {@code late}: the late events of a window job, which count as input accounted for. */
-        Tallying(boolean late) {
-            this.late = late;
-        }
-
-        @Override
-        public void open(OpenContext context) {
-            records = accumulator(getRuntimeContext(), RECORDS, new LongCounter());
-            checksum = accumulator(getRuntimeContext(), CHECKSUM, new LongCounter());
-            kinds = new java.util.HashMap<>();
-        }
-
-        @Override
-        public T map(T value) {
-            OutputTally.Figures change = late ? tally.addLate((EnrichedEvent) value) : tally.add(value);
-            records.add(change.records());
-            WRITTEN.addAndGet(change.records());
-            checksum.add(change.checksum());
-            kinds.computeIfAbsent(value.getClass(), type -> accumulator(getRuntimeContext(),
-                    KIND + (late ? "late" : type.getSimpleName()), new LongCounter())).add(1L);
-            return value;
-        }
-    }
-
-    /** Passes records on; notes (in an accumulator) when the first one went through. */
-    static final class FirstRecordTime<T> extends RichMapFunction<T, T> {
-        static final String ACCUMULATOR = "first-record-millis";
-        private transient LongMinimum first;
-        private transient boolean seen;
-
-        @Override
-        public void open(OpenContext context) {
-            first = accumulator(getRuntimeContext(), ACCUMULATOR, new LongMinimum());
-        }
-
-        @Override
-        public T map(T value) {
-            if (!seen) {
-                seen = true;
-                first.add(System.currentTimeMillis());
-            }
-            return value;
-        }
-    }
-
-    /** Passes outputs on; notes (in an accumulator) when the last one went through. */
-    static final class LastOutputTime<T> extends RichMapFunction<T, T> {
-        static final String ACCUMULATOR = "last-output-millis";
-        private transient LongMaximum last;
-
-        @Override
-        public void open(OpenContext context) {
-            last = accumulator(getRuntimeContext(), ACCUMULATOR, new LongMaximum());
-        }
-
-        @Override
-        public T map(T value) {
-            last.add(System.currentTimeMillis());
-            return value;
-        }
-    }
-
-    /** The task's accumulator of that name: several of these operators can be chained into one task. */
-    @SuppressWarnings("unchecked")
-    private static <A extends org.apache.flink.api.common.accumulators.Accumulator<Long, Long>> A accumulator(
-            org.apache.flink.api.common.functions.RuntimeContext context, String name, A fresh) {
-        A existing = (A) context.<Long, Long>getAccumulator(name);
-        if (existing != null) {
-            return existing;
-        }
-        context.addAccumulator(name, fresh);
-        return fresh;
     }
 
     private static <T> DataStream<T> timed(DataStream<T> input) {
@@ -535,17 +292,6 @@ public final class Measurements {
         return r -> decoder.decode(topic, 0, 0, r.key(), r.value());
     }
 
-    /**
-     * Serializes outputs as the Kafka sinks would. A class, not {@code Json::write}: javac's
-     * deserialization of two serializable method references to one method with different
-     * parameter types can hand back the wrong one (seen here as a ClassCastException).
-     */
-    static final class ToJson<T> implements org.apache.flink.api.common.functions.MapFunction<T, byte[]> {
-        @Override
-        public byte[] map(T value) {
-            return Json.write(value);
-        }
-    }
 
     /** Deletes a pass's checkpoint folder when the pass is over: the bench runs hundreds of passes. */
     private record TemporaryFolder(java.nio.file.Path path) implements AutoCloseable {

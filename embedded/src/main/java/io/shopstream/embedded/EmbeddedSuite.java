@@ -52,6 +52,10 @@ import sun.misc.SignalHandler;
  * The whole suite on one machine, in one JVM: an in-JVM Kafka with the contract's topics, a
  * Flink MiniCluster with the web UI, every job of {@link SuiteJobs#ALL} as its own Flink job, and
  * the generator feeding the inputs. Prints a live view of the committed outputs every 5 s.
+ *
+ * <p>Over 300 lines because it is one lifecycle over shared fields (broker, MiniCluster, job ids,
+ * publisher, watcher): start in order, view, stop in reverse order. The live view's formatting
+ * is the piece that could move out next.
  */
 public final class EmbeddedSuite implements AutoCloseable {
 
