@@ -1,9 +1,14 @@
 package io.shopstream.bench;
 
+import static org.apache.flink.configuration.ConfigOptions.key;
+
 import io.shopstream.bench.Measurements.Backend;
-import io.shopstream.bench.Measurements.Job;
+import io.shopstream.common.config.CommandLine;
+import io.shopstream.common.config.ConfigException;
 import io.shopstream.common.config.KafkaClientProperties;
 import io.shopstream.common.config.ShopOptions;
+import io.shopstream.common.job.ShopJob;
+import io.shopstream.suite.SuiteJobs;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -11,10 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.util.TimeUtils;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -31,7 +35,14 @@ public final class BenchMain {
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
-        Options o = Options.parse(args);
+        if (CommandLine.wantsHelp(args)) {
+            System.out.println(Options.usage());
+            return;
+        }
+        CommandLine.exitOnError("shopstream-bench", () -> run(Options.parse(args)));
+    }
+
+    private static void run(Options o) throws Exception {
         TopicRate.Measured topicRate = null;
         if (o.rateTopic() != null) {
             System.out.printf("Sampling the rate of topic %s at %s for %s ...%n", o.rateTopic(), o.rateBootstrapServers(),
@@ -49,7 +60,7 @@ public final class BenchMain {
         Measurements m = new Measurements(workload);
 
         Results results = new Results();
-        for (Job job : o.jobs()) {
+        for (ShopJob job : o.jobs()) {
             results.input(job, m.events(job));
             // One pass of each runner first, not counted: the first pass in a JVM measures the JIT
             // compiling the code (the first Flink pass of enrich ran at 40% of the later ones).
@@ -77,7 +88,7 @@ public final class BenchMain {
         }
         Files.createDirectories(o.out());
         List<Path> charts = new ArrayList<>();
-        for (Job job : o.jobs()) {
+        for (ShopJob job : o.jobs()) {
             charts.add(chart(results, job, o.maxParallelism(), o.out()));
         }
         // Written by the local-cluster measurements (recovery, then the backlog ceiling); read now so
@@ -94,9 +105,9 @@ public final class BenchMain {
         System.out.println("Report: " + report.toAbsolutePath());
     }
 
-    private static Path chart(Results results, Job job, int maxParallelism, Path out) throws IOException {
+    private static Path chart(Results results, ShopJob job, int maxParallelism, Path out) throws IOException {
         XYChart chart = new XYChartBuilder().width(800).height(480)
-                .title(job.id() + ": throughput vs parallelism").xAxisTitle("parallelism").yAxisTitle("events/s").build();
+                .title(job.name() + ": throughput vs parallelism").xAxisTitle("parallelism").yAxisTitle("events/s").build();
         chart.getStyler().setXAxisDecimalPattern("0");
         double plain = results.stats(job, "plain", 1).mean();
         List<Double> xs = new ArrayList<>();
@@ -117,7 +128,7 @@ public final class BenchMain {
             }
             chart.addSeries("Flink, " + b.name().toLowerCase(Locale.ROOT) + " state", xs, ys, err);
         }
-        Path file = out.resolve("throughput-" + job.id() + ".png");
+        Path file = out.resolve("throughput-" + job.name() + ".png");
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
         return file;
     }
@@ -133,116 +144,77 @@ public final class BenchMain {
 
     /** The command's options; {@link #parse} fails on anything it does not know, before any work. */
     record Options(int events, int repeats, int maxParallelism, Path out, double eventRate, String rateBootstrapServers,
-            KafkaClientProperties rateClient, String rateTopic, Duration rateWindow, List<Job> jobs, String args) {
+            KafkaClientProperties rateClient, String rateTopic, Duration rateWindow, List<ShopJob> jobs, String args) {
 
-        static final String USAGE = "Usage: bin/shopstream-bench [--events N] [--repeats R] [--max-parallelism P]"
-                + " [--jobs enrich,category-stats,sessions,payments]"
-                + " [--event-rate EVENTS_PER_S] [--rate-bootstrap-servers HOST:PORT --rate-topic TOPIC"
-                + " [--rate-window 30s] [--kafka.properties.<client key> VALUE]... [--kafka.properties-file FILE]]"
-                + " [--out DIR]";
+        static final ConfigOption<Integer> EVENTS =
+                key("events").intType().defaultValue(200_000).withDescription("Events generated for the workload (seed 42).");
+        static final ConfigOption<Integer> REPEATS =
+                key("repeats").intType().defaultValue(3).withDescription("Measured passes per runner and parallelism.");
+        static final ConfigOption<Integer> MAX_PARALLELISM =
+                key("max-parallelism").intType().defaultValue(Runtime.getRuntime().availableProcessors())
+                        .withDescription("Flink runs at parallelism 1 up to this (default: this machine's cores).");
+        static final ConfigOption<Double> EVENT_RATE =
+                key("event-rate").doubleType().defaultValue(0.0)
+                        .withDescription("Events per second the verdict sets against the ceilings; 0 = the measured"
+                                + " topic rate, if any.");
+        static final ConfigOption<String> JOBS =
+                key("jobs").stringType().defaultValue(String.join(",", SuiteJobs.names()))
+                        .withDescription("Which of the suite's jobs to measure, comma separated.");
+        static final ConfigOption<String> RATE_BOOTSTRAP_SERVERS =
+                key("rate-bootstrap-servers").stringType().noDefaultValue()
+                        .withDescription("Kafka whose topic rate to sample first (with rate-topic).");
+        static final ConfigOption<String> RATE_TOPIC =
+                key("rate-topic").stringType().noDefaultValue()
+                        .withDescription("Topic whose read_committed end offsets are sampled once a second.");
+        static final ConfigOption<Duration> RATE_WINDOW =
+                key("rate-window").durationType().defaultValue(Duration.ofSeconds(30))
+                        .withDescription("How long the topic rate is sampled; at least 1 s.");
+        static final ConfigOption<String> OUT =
+                key("out").stringType().defaultValue("run/bench").withDescription("Folder of the report and charts.");
 
-        private static final List<String> KEYS = List.of("events", "repeats", "max-parallelism", "event-rate", "out",
-                "rate-bootstrap-servers", "rate-topic", "rate-window", "jobs", ShopOptions.KAFKA_PROPERTIES_FILE.key());
+        static final List<ConfigOption<?>> ALL = List.of(EVENTS, REPEATS, MAX_PARALLELISM, EVENT_RATE, JOBS,
+                RATE_BOOTSTRAP_SERVERS, RATE_TOPIC, RATE_WINDOW, ShopOptions.KAFKA_PROPERTIES_FILE, OUT);
 
         static Options parse(String... args) {
-            Map<String, String> map = new LinkedHashMap<>();
-            Map<String, String> client = new LinkedHashMap<>();
-            for (int i = 0; i < args.length; i++) {
-                if (!args[i].startsWith("--")) {
-                    throw new IllegalArgumentException("Bad argument " + args[i] + ". " + USAGE);
-                }
-                String key = args[i].substring(2);
-                String clientKey = KafkaClientProperties.clientKeyOf(key);
-                if (clientKey == null && !KEYS.contains(key)) {
-                    throw new IllegalArgumentException("Unknown option --" + key + ". " + USAGE);
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("Option --" + key + " needs a value. " + USAGE);
-                }
-                if (clientKey != null) {
-                    client.put(clientKey, args[++i]);
-                } else {
-                    map.put(key, args[++i]);
+            CommandLine.Parsed p = CommandLine.parse(ALL, List.of(KafkaClientProperties.PREFIX), args);
+            for (ConfigOption<Integer> option : List.of(EVENTS, REPEATS, MAX_PARALLELISM)) {
+                if (p.get(option) < 1) {
+                    throw new ConfigException("Option '" + option.key() + "' must be at least 1, got " + p.get(option));
                 }
             }
-            String servers = map.get("rate-bootstrap-servers");
-            String topic = map.get("rate-topic");
+            if (!(p.get(EVENT_RATE) >= 0) || Double.isInfinite(p.get(EVENT_RATE))) {
+                throw new ConfigException("Option 'event-rate' must be a number of at least 0, got " + p.get(EVENT_RATE));
+            }
+            String servers = p.get(RATE_BOOTSTRAP_SERVERS);
+            String topic = p.get(RATE_TOPIC);
             if ((servers == null) != (topic == null)) {
-                throw new IllegalArgumentException("--rate-bootstrap-servers and --rate-topic go together. " + USAGE);
+                throw new ConfigException("Options 'rate-bootstrap-servers' and 'rate-topic' go together");
             }
-            KafkaClientProperties rateClient = KafkaClientProperties.of(client, map.get(ShopOptions.KAFKA_PROPERTIES_FILE.key()));
-            if (topic == null && (map.containsKey("rate-window") || !rateClient.isEmpty())) {
-                throw new IllegalArgumentException((rateClient.isEmpty() ? "--rate-window needs" : "Kafka client properties need")
-                        + " --rate-bootstrap-servers and --rate-topic. " + USAGE);
+            KafkaClientProperties rateClient =
+                    KafkaClientProperties.of(p.under(KafkaClientProperties.PREFIX), p.get(ShopOptions.KAFKA_PROPERTIES_FILE));
+            if (topic == null && (p.isSet(RATE_WINDOW) || !rateClient.isEmpty())) {
+                throw new ConfigException((rateClient.isEmpty() ? "Option 'rate-window' needs" : "Kafka client properties need")
+                        + " 'rate-bootstrap-servers' and 'rate-topic'");
             }
-            Duration window = duration(map, "rate-window", "30s");
-            if (window.toMillis() < 1000) {
-                throw new IllegalArgumentException("--rate-window must be at least 1s, got " + map.get("rate-window"));
+            if (p.get(RATE_WINDOW).toMillis() < 1000) {
+                throw new ConfigException("Option 'rate-window' must be at least 1 s, got "
+                        + CommandLine.format(p.get(RATE_WINDOW)));
             }
-            return new Options(
-                    positive(map, "events", "200000"),
-                    positive(map, "repeats", "3"),
-                    positive(map, "max-parallelism", String.valueOf(Runtime.getRuntime().availableProcessors())),
-                    Path.of(map.getOrDefault("out", "run/bench")),
-                    number(map, "event-rate", "0"),
-                    servers, rateClient, topic, window, jobs(map.getOrDefault("jobs", "")), String.join(" ", args));
+            return new Options(p.get(EVENTS), p.get(REPEATS), p.get(MAX_PARALLELISM), Path.of(p.get(OUT)),
+                    p.get(EVENT_RATE), servers, rateClient, topic, p.get(RATE_WINDOW), jobs(p.get(JOBS)),
+                    String.join(" ", args));
         }
 
-        /** A comma-separated list of the suite's job names; empty means all, in the suite's order. */
-        private static List<Job> jobs(String text) {
-            if (text.isBlank()) {
-                return List.of(Job.values());
-            }
-            List<String> names = List.of(text.split(","));
-            List<Job> jobs = new ArrayList<>();
-            for (Job job : Job.values()) {
-                if (names.contains(job.id())) {
-                    jobs.add(job);
-                }
-            }
-            for (String name : names) {
-                if (jobs.stream().noneMatch(j -> j.id().equals(name))) {
-                    throw new IllegalArgumentException("--jobs: unknown job '" + name + "'; the jobs are "
-                            + String.join(", ", List.of(Job.values()).stream().map(Job::id).toList()));
-                }
-            }
-            return jobs;
+        /** The named jobs in the suite's order, each one the bench can measure. */
+        private static List<ShopJob> jobs(String names) {
+            List<ShopJob> named = SuiteJobs.list(names);
+            return SuiteJobs.ALL.stream().filter(named::contains).map(Measurements::measured).toList();
         }
 
-        private static int positive(Map<String, String> map, String key, String fallback) {
-            String text = map.getOrDefault(key, fallback);
-            try {
-                int v = Integer.parseInt(text);
-                if (v >= 1) {
-                    return v;
-                }
-            } catch (NumberFormatException e) {
-                // the message below says what is wanted
-            }
-            throw new IllegalArgumentException("--" + key + " must be a whole number of at least 1, got " + text);
-        }
-
-        private static double number(Map<String, String> map, String key, String fallback) {
-            String text = map.getOrDefault(key, fallback);
-            try {
-                double v = Double.parseDouble(text);
-                if (!(v >= 0) || Double.isInfinite(v)) {
-                    throw new NumberFormatException();
-                }
-                return v;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--" + key + " must be a number of at least 0, got " + text);
-            }
-        }
-
-        private static Duration duration(Map<String, String> map, String key, String fallback) {
-            String text = map.getOrDefault(key, fallback);
-            try {
-                // Flink's duration syntax, as everywhere else in the suite: 30s, 30 s, 1 min.
-                return TimeUtils.parseDuration(text);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--" + key + " must be a duration such as 30s or 2 min, got " + text);
-            }
+        static String usage() {
+            return CommandLine.usage("bin/shopstream-bench [--key value]...", ALL)
+                    + String.format("  --%-32s%n      %s%n", KafkaClientProperties.PREFIX + "<client key> VALUE",
+                            "A Kafka client property of the topic-rate sampling (security.protocol, sasl.*, ssl.*).");
         }
     }
 }

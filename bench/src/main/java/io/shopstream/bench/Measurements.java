@@ -1,10 +1,16 @@
 package io.shopstream.bench;
 
+import static io.shopstream.bench.PlainLoops.ENRICHED_TOPIC;
+import static io.shopstream.bench.PlainLoops.PAYMENTS_TOPIC;
+import static io.shopstream.bench.PlainLoops.decoder;
+
+import io.shopstream.bench.PassOperators.FirstRecordTime;
+import io.shopstream.bench.PassOperators.LastOutputTime;
+import io.shopstream.bench.PassOperators.Tallying;
+import io.shopstream.bench.PassOperators.ToJson;
 import io.shopstream.categorystats.CategoryStatsJob;
-import io.shopstream.categorystats.CategoryStatsOptions;
-import io.shopstream.categorystats.PlainCategoryStats;
 import io.shopstream.common.config.JobConfig;
-import io.shopstream.common.config.ShopOptions;
+import io.shopstream.common.job.ShopJob;
 import io.shopstream.common.json.CustomerFormat;
 import io.shopstream.common.json.DeadLetterSplitter;
 import io.shopstream.common.json.EnrichedEventFormat;
@@ -16,7 +22,6 @@ import io.shopstream.common.json.PaymentFormat;
 import io.shopstream.common.json.ProductFormat;
 import io.shopstream.common.json.RecordFormat;
 import io.shopstream.common.model.CustomerUpdate;
-import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.Event;
 import io.shopstream.common.model.EventType;
@@ -24,33 +29,18 @@ import io.shopstream.common.model.Payment;
 import io.shopstream.common.model.ProductUpdate;
 import io.shopstream.common.time.EventTime;
 import io.shopstream.enrich.EnrichJob;
-import io.shopstream.enrich.PlainEnrich;
 import io.shopstream.generator.GeneratedRecord;
 import io.shopstream.payments.PaymentsJob;
-import io.shopstream.payments.PaymentsOptions;
-import io.shopstream.payments.PlainPaymentMatching;
-import io.shopstream.payments.PlainPayments;
-import io.shopstream.sessions.PlainSessions;
 import io.shopstream.sessions.SessionsJob;
-import io.shopstream.sessions.SessionsOptions;
 import io.shopstream.suite.SuiteJobs;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.accumulators.LongCounter;
-import org.apache.flink.api.common.accumulators.LongMaximum;
-import org.apache.flink.api.common.accumulators.LongMinimum;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -60,14 +50,24 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 /** Each measurement: one pass over the workload, timed, as events per second. */
 public final class Measurements {
 
-    /** The jobs measured. */
-    public enum Job {
-        ENRICH, CATEGORY_STATS, SESSIONS, PAYMENTS;
+    /**
+     * What one pass of each of the suite's jobs reads, as the report names it. The bench measures
+     * the jobs of {@link SuiteJobs#ALL}; a job without an entry here (and a {@link Subject}) has no
+     * measurement, and {@link #measured} refuses it.
+     */
+    static final Map<ShopJob, String> INPUTS = Map.of(
+            EnrichJob.JOB, "raw events (products and customers are loaded first and not counted)",
+            CategoryStatsJob.JOB, "enriched events (JSON, as on shop.events.enriched)",
+            SessionsJob.JOB, "enriched events (JSON, as on shop.events.enriched)",
+            PaymentsJob.JOB, "records: the ORDER events among the enriched events plus the payment records");
 
-        /** The job's name in the suite, e.g. {@code category-stats}. */
-        public String id() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    /** {@code job}, which must be one the bench can measure. */
+    static ShopJob measured(ShopJob job) {
+        if (!INPUTS.containsKey(job)) {
+            throw new IllegalStateException("The suite's job '" + job.name() + "' has no measurement in the bench:"
+                    + " add its plain loop and Flink graph to io.shopstream.bench.Measurements");
         }
+        return job;
     }
 
     /** Keyed state in memory (hashmap) or in RocksDB (with incremental checkpoints). */
@@ -81,36 +81,32 @@ public final class Measurements {
     private record Subject(int inputRecords, Supplier<OutputTally> plainLoop,
             BiConsumer<StreamExecutionEnvironment, JobConfig> flinkGraph) {}
 
-    private static final String ENRICHED_TOPIC = "shop.events.enriched";
-    private static final String PAYMENTS_TOPIC = "shop.payments";
-
     private final Workload workload;
-    private final JobConfig plainConfig = JobConfig.fromArgs("bench");
+    private final PlainLoops plain;
     private final List<byte[]> enrichedJson;
     /** The payments job reads only ORDER events; its filter on the enriched topic is not measured. */
     private final List<byte[]> ordersJson;
-    private final Map<Job, Subject> subjects = new EnumMap<>(Job.class);
+    private final Map<ShopJob, Subject> subjects = new HashMap<>();
     /** Per job, what its plain loop wrote: every Flink pass must write the same. */
-    private final Map<Job, OutputTally.Figures> expected = new EnumMap<>(Job.class);
-    private final Map<Job, Map<String, Long>> expectedKinds = new EnumMap<>(Job.class);
+    private final Map<ShopJob, OutputTally.Figures> expected = new HashMap<>();
+    private final Map<ShopJob, Map<String, Long>> expectedKinds = new HashMap<>();
 
     public Measurements(Workload workload) {
         this.workload = workload;
         this.enrichedJson = workload.enriched.stream().map(Json::write).toList();
         this.ordersJson = workload.enriched.stream().filter(e -> e.type() == EventType.ORDER).map(Json::write).toList();
-        subjects.put(Job.ENRICH, new Subject(workload.events.size(), this::plainEnrich, this::flinkEnrich));
-        subjects.put(Job.CATEGORY_STATS, new Subject(enrichedJson.size(), this::plainCategoryStats, this::flinkCategoryStats));
-        subjects.put(Job.SESSIONS, new Subject(enrichedJson.size(), this::plainSessions, this::flinkSessions));
-        subjects.put(Job.PAYMENTS,
-                new Subject(ordersJson.size() + workload.payments.size(), this::plainPayments, this::flinkPayments));
+        this.plain = new PlainLoops(workload, enrichedJson, ordersJson);
+        subjects.put(EnrichJob.JOB, new Subject(workload.events.size(), plain::plainEnrich, this::flinkEnrich));
+        subjects.put(CategoryStatsJob.JOB, new Subject(enrichedJson.size(), plain::plainCategoryStats, this::flinkCategoryStats));
+        subjects.put(SessionsJob.JOB, new Subject(enrichedJson.size(), plain::plainSessions, this::flinkSessions));
+        subjects.put(PaymentsJob.JOB,
+                new Subject(ordersJson.size() + workload.payments.size(), plain::plainPayments, this::flinkPayments));
     }
 
     /** Input records of one pass: events (enrich), enriched events, or orders + payments (payments). */
-    public int events(Job job) {
+    public int events(ShopJob job) {
         return subjects.get(job).inputRecords();
     }
-
-    // ------------------------------------------------------------------ the plain loop
 
     /**
      * One measured pass: input records per second, the cores this process kept busy meanwhile
@@ -124,7 +120,7 @@ public final class Measurements {
     }
 
     /** The plain single-threaded loop: parse, process, serialize every output. */
-    public Run plainLoop(Job job) {
+    public Run plainLoop(ShopJob job) {
         // Read around the loop, not sampled: a short pass (the smoke test's) can end within a millisecond.
         long cpuBefore = CpuSampler.processCpuNanos();
         long start = System.nanoTime();
@@ -133,166 +129,21 @@ public final class Measurements {
         long nanos = System.nanoTime() - start;
         long cpuAfter = CpuSampler.processCpuNanos();
         if (output.records() == 0) {
-            throw new IllegalStateException("the plain loop of " + job.id() + " produced nothing");
+            throw new IllegalStateException("the plain loop of " + job.name() + " produced nothing");
         }
         expectedKinds.putIfAbsent(job, tally.kinds());
         OutputTally.Figures before = expected.putIfAbsent(job, output);
         if (before != null && !before.equals(output)) {
-            throw new IllegalStateException("the plain loop of " + job.id() + " wrote " + output + ", before " + before);
+            throw new IllegalStateException("the plain loop of " + job.name() + " wrote " + output + ", before " + before);
         }
         return new Run(events(job) / (nanos / 1e9),
                 cpuBefore < 0 ? Double.NaN : (double) (cpuAfter - cpuBefore) / Math.max(1, nanos), output);
     }
 
     /** What the plain loop of {@code job} writes; runs it once if it has not run yet. */
-    private OutputTally.Figures expected(Job job) {
+    private OutputTally.Figures expected(ShopJob job) {
         OutputTally.Figures figures = expected.get(job);
         return figures != null ? figures : plainLoop(job).output();
-    }
-
-    private OutputTally plainEnrich() {
-        OutputTally tally = new OutputTally();
-        workload.replay(new PlainEnrich(plainConfig), new PlainEnrich.Output() {
-            @Override
-            public void enriched(EnrichedEvent e) {
-                serialize(e, tally);
-            }
-
-            @Override
-            public void deadLetter(DeadLetter d) {
-                serialize(d, tally);
-            }
-        });
-        return tally;
-    }
-
-    private OutputTally plainCategoryStats() {
-        PlainCategoryStats stats = new PlainCategoryStats(
-                plainConfig.get(CategoryStatsOptions.WINDOW_SIZE), plainConfig.get(CategoryStatsOptions.ALLOWED_LATENESS));
-        feedEnriched(stats::onEvent, stats::onWatermark);
-        PlainCategoryStats.Result result = stats.result();
-        OutputTally tally = new OutputTally();
-        serializeAll(result.stats(), tally);
-        serializeLate(result.late(), tally);
-        return tally;
-    }
-
-    private OutputTally plainSessions() {
-        PlainSessions sessions = new PlainSessions(plainConfig.get(SessionsOptions.GAP));
-        feedEnriched(sessions::onEvent, sessions::onWatermark);
-        PlainSessions.Result result = sessions.result();
-        OutputTally tally = new OutputTally();
-        serializeAll(result.sessions(), tally);
-        serializeLate(result.late(), tally);
-        return tally;
-    }
-
-    /**
-     * Decodes every enriched event into a window loop, with a watermark (highest event time minus
-     * the out-of-orderness) every 1,000 events rather than after each one: Flink emits watermarks
-     * periodically too, and the loops scan their open windows on every watermark. The input holds
-     * no bad records (enrich wrote it), so nothing is dead-lettered here.
-     */
-    private void feedEnriched(Consumer<EnrichedEvent> onEvent, LongConsumer onWatermark) {
-        InputDecoder<EnrichedEvent> decoder = decoder(new EnrichedEventFormat());
-        long bound = plainConfig.get(ShopOptions.OUT_OF_ORDERNESS).toMillis();
-        long maxTs = Long.MIN_VALUE + bound + 1;
-        for (int i = 0; i < enrichedJson.size(); i++) {
-            Parsed<EnrichedEvent> p = decoder.decode(ENRICHED_TOPIC, 0, i, null, enrichedJson.get(i));
-            if (p.isOk()) {
-                onEvent.accept(p.value);
-                maxTs = Math.max(maxTs, p.value.ts());
-            } else {
-                throw new IllegalStateException("the workload's enriched event " + i + " is bad: " + p.deadLetter);
-            }
-            if (i % 1000 == 999) {
-                onWatermark.accept(maxTs - bound - 1);
-            }
-        }
-        onWatermark.accept(Long.MAX_VALUE);
-    }
-
-    /**
-     * The payments loop, streaming like the other three: orders and payments merged by event time
-     * (each input in its own order), a watermark every 1,000 records, decisions as it passes.
-     */
-    private OutputTally plainPayments() {
-        InputDecoder<EnrichedEvent> orderDecoder = decoder(new EnrichedEventFormat());
-        InputDecoder<Payment> paymentDecoder = decoder(new PaymentFormat());
-        PlainPayments loop = new PlainPayments(
-                plainConfig.get(PaymentsOptions.BEFORE_ORDER), plainConfig.get(PaymentsOptions.AFTER_ORDER));
-        long bound = plainConfig.get(ShopOptions.OUT_OF_ORDERNESS).toMillis();
-        OutputTally tally = new OutputTally();
-        long maxTs = Long.MIN_VALUE + bound + 1;
-        int o = 0;
-        int p = 0;
-        Parsed<EnrichedEvent> order = null;
-        Parsed<Payment> payment = null;
-        for (int read = 1; o < ordersJson.size() || p < workload.payments.size() || order != null || payment != null;
-                read++) {
-            if (order == null && o < ordersJson.size()) {
-                order = orderDecoder.decode(ENRICHED_TOPIC, 0, o, null, ordersJson.get(o++));
-            }
-            if (payment == null && p < workload.payments.size()) {
-                GeneratedRecord r = workload.payments.get(p);
-                payment = paymentDecoder.decode(PAYMENTS_TOPIC, 0, p++, r.key(), r.value());
-            }
-            boolean orderFirst = payment == null
-                    || (order != null && (!order.isOk() || !payment.isOk() || order.value.ts() <= payment.value.ts()));
-            if (orderFirst) {
-                if (order.isOk()) {
-                    loop.onOrder(order.value);
-                    maxTs = Math.max(maxTs, order.value.ts());
-                } else {
-                    serialize(order.deadLetter, tally);
-                }
-                order = null;
-            } else {
-                if (payment.isOk()) {
-                    loop.onPayment(payment.value);
-                    maxTs = Math.max(maxTs, payment.value.ts());
-                } else {
-                    serialize(payment.deadLetter, tally);
-                }
-                payment = null;
-            }
-            if (read % 1000 == 0) {
-                loop.onWatermark(maxTs - bound - 1);
-            }
-        }
-        loop.onWatermark(Long.MAX_VALUE);
-        PlainPaymentMatching.Result result = loop.result();
-        serializeAll(result.paid(), tally);
-        serializeAll(result.unpaid(), tally);
-        serializeAll(result.orphaned(), tally);
-        return tally;
-    }
-
-    /** Writes an output as the Kafka sink would, and folds it into the tally. */
-    private static void serialize(Object output, OutputTally tally) {
-        if (Json.write(output).length == 0) {
-            throw new IllegalStateException("empty JSON for " + output);
-        }
-        tally.add(output);
-    }
-
-    private static void serializeAll(List<?> outputs, OutputTally tally) {
-        for (Object o : outputs) {
-            serialize(o, tally);
-        }
-    }
-
-    private static void serializeLate(List<EnrichedEvent> late, OutputTally tally) {
-        for (EnrichedEvent e : late) {
-            if (Json.write(e).length == 0) {
-                throw new IllegalStateException("empty JSON for " + e);
-            }
-            tally.addLate(e);
-        }
-    }
-
-    private static <T> InputDecoder<T> decoder(RecordFormat<T> format) {
-        return new InputDecoder<>(format, "bench", 65_536);
     }
 
     // ------------------------------------------------------------------ Flink
@@ -301,7 +152,7 @@ public final class Measurements {
      * The same job on a local Flink (MiniCluster in this JVM) at {@code parallelism}, checkpointing
      * every second, fed from memory, writing to a discarding sink.
      */
-    public Run flink(Job job, int parallelism, Backend backend) throws Exception {
+    public Run flink(ShopJob job, int parallelism, Backend backend) throws Exception {
         // A short idle timeout: a partition holds the watermark for one idle timeout after it
         // joins (see EventTime), which with the default 30 s would outlast a whole run here.
         JobConfig config = JobConfig.fromArgs("bench", SuiteJobs.ALL.stream().flatMap(j -> j.options().stream()).toList(),
@@ -319,7 +170,7 @@ public final class Measurements {
         subjects.get(job).flinkGraph().accept(env, config);
         try (CpuSampler cpu = CpuSampler.start(); TemporaryFolder removed = new TemporaryFolder(checkpoints)) {
             long started = System.currentTimeMillis();
-            JobExecutionResult result = env.execute("bench " + job.id() + " p" + parallelism + " " + backend);
+            JobExecutionResult result = env.execute("bench " + job.name() + " p" + parallelism + " " + backend);
             // From the first record read to the last output written: the job's start-up and
             // shut-down (about a second for a MiniCluster) are not processing, and the plain loop has none.
             Long first = result.getAccumulatorResult(FirstRecordTime.ACCUMULATOR);
@@ -339,98 +190,11 @@ public final class Measurements {
                     }
                 });
                 throw new IllegalStateException(String.format("Flink's %s pass (p=%d, %s) wrote %s %s, the plain loop"
-                        + " %s %s: a pass that loses, duplicates or still holds outputs is not a measurement", job.id(),
+                        + " %s %s: a pass that loses, duplicates or still holds outputs is not a measurement", job.name(),
                         parallelism, backend, output, kinds, plain, expectedKinds.get(job)));
             }
             return new Run(events(job) / seconds, cores, output);
         }
-    }
-
-    /** Passes outputs on; folds each into the pass's tally (accumulators summed over all subtasks). */
-    static final class Tallying<T> extends RichMapFunction<T, T> {
-        static final String RECORDS = "output-records";
-        static final String CHECKSUM = "output-checksum";
-        static final String KIND = "output-kind-";
-        /** Output records of the running pass so far, over all subtasks (they run in this JVM); reset per pass. */
-        static final AtomicLong WRITTEN = new AtomicLong();
-        private final boolean late;
-        private final OutputTally tally = new OutputTally();
-        private transient LongCounter records;
-        private transient LongCounter checksum;
-        private transient Map<Class<?>, LongCounter> kinds;
-
-        /** {@code late}: the late events of a window job, which count as input accounted for. */
-        Tallying(boolean late) {
-            this.late = late;
-        }
-
-        @Override
-        public void open(OpenContext context) {
-            records = accumulator(getRuntimeContext(), RECORDS, new LongCounter());
-            checksum = accumulator(getRuntimeContext(), CHECKSUM, new LongCounter());
-            kinds = new java.util.HashMap<>();
-        }
-
-        @Override
-        public T map(T value) {
-            OutputTally.Figures change = late ? tally.addLate((EnrichedEvent) value) : tally.add(value);
-            records.add(change.records());
-            WRITTEN.addAndGet(change.records());
-            checksum.add(change.checksum());
-            kinds.computeIfAbsent(value.getClass(), type -> accumulator(getRuntimeContext(),
-                    KIND + (late ? "late" : type.getSimpleName()), new LongCounter())).add(1L);
-            return value;
-        }
-    }
-
-    /** Passes records on; notes (in an accumulator) when the first one went through. */
-    static final class FirstRecordTime<T> extends RichMapFunction<T, T> {
-        static final String ACCUMULATOR = "first-record-millis";
-        private transient LongMinimum first;
-        private transient boolean seen;
-
-        @Override
-        public void open(OpenContext context) {
-            first = accumulator(getRuntimeContext(), ACCUMULATOR, new LongMinimum());
-        }
-
-        @Override
-        public T map(T value) {
-            if (!seen) {
-                seen = true;
-                first.add(System.currentTimeMillis());
-            }
-            return value;
-        }
-    }
-
-    /** Passes outputs on; notes (in an accumulator) when the last one went through. */
-    static final class LastOutputTime<T> extends RichMapFunction<T, T> {
-        static final String ACCUMULATOR = "last-output-millis";
-        private transient LongMaximum last;
-
-        @Override
-        public void open(OpenContext context) {
-            last = accumulator(getRuntimeContext(), ACCUMULATOR, new LongMaximum());
-        }
-
-        @Override
-        public T map(T value) {
-            last.add(System.currentTimeMillis());
-            return value;
-        }
-    }
-
-    /** The task's accumulator of that name: several of these operators can be chained into one task. */
-    @SuppressWarnings("unchecked")
-    private static <A extends org.apache.flink.api.common.accumulators.Accumulator<Long, Long>> A accumulator(
-            org.apache.flink.api.common.functions.RuntimeContext context, String name, A fresh) {
-        A existing = (A) context.<Long, Long>getAccumulator(name);
-        if (existing != null) {
-            return existing;
-        }
-        context.addAccumulator(name, fresh);
-        return fresh;
     }
 
     private static <T> DataStream<T> timed(DataStream<T> input) {
@@ -451,7 +215,7 @@ public final class Measurements {
         // sends its last valid event again (a duplicate: dropped, nothing written); see
         // InMemorySource.lingering. A pass that lost outputs ends after the minute and fails its tally.
         InMemorySource.Mapper<GeneratedRecord, Parsed<Event>> decodeEvent = decoding(new EventFormat(), "shop.events");
-        long outputs = expected(Job.ENRICH).records();
+        long outputs = expected(EnrichJob.JOB).records();
         DataStream<Parsed<Event>> events = timed(env.fromSource(
                 InMemorySource.lingering("events", workload.events, decodeEvent, Parsed.typeInfo(Event.class),
                         lastValid(workload.events, decodeEvent), () -> Tallying.WRITTEN.get() >= outputs,
@@ -529,17 +293,6 @@ public final class Measurements {
         return r -> decoder.decode(topic, 0, 0, r.key(), r.value());
     }
 
-    /**
-     * Serializes outputs as the Kafka sinks would. A class, not {@code Json::write}: javac's
-     * deserialization of two serializable method references to one method with different
-     * parameter types can hand back the wrong one (seen here as a ClassCastException).
-     */
-    static final class ToJson<T> implements org.apache.flink.api.common.functions.MapFunction<T, byte[]> {
-        @Override
-        public byte[] map(T value) {
-            return Json.write(value);
-        }
-    }
 
     /** Deletes a pass's checkpoint folder when the pass is over: the bench runs hundreds of passes. */
     private record TemporaryFolder(java.nio.file.Path path) implements AutoCloseable {

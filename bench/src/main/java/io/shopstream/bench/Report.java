@@ -2,7 +2,7 @@ package io.shopstream.bench;
 
 import io.shopstream.bench.BenchMain.Options;
 import io.shopstream.bench.Measurements.Backend;
-import io.shopstream.bench.Measurements.Job;
+import io.shopstream.common.job.ShopJob;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -41,10 +41,10 @@ final class Report {
                         + " has " + Runtime.getRuntime().availableProcessors() + ". A runner that already keeps every core"
                         + " busy at parallelism 1 cannot gain from parallelism 2 on this machine.\n\n");
         md.append(yourEventRate(o, topicRate)).append("\n\n");
-        for (Job job : o.jobs()) {
+        for (ShopJob job : o.jobs()) {
             Results.Stats plain = r.stats(job, "plain", 1);
-            md.append("## ").append(job.id()).append("\n\n");
-            md.append(String.format("Input per pass: %,d %s; events/s counts these.%n%n", r.input(job), inputOf(job)));
+            md.append("## ").append(job.name()).append("\n\n");
+            md.append(String.format("Input per pass: %,d %s; events/s counts these.%n%n", r.input(job), Measurements.INPUTS.get(job)));
             md.append("| runner | parallelism | events/s (mean ± sd) | range | vs plain loop | cores busy |\n"
                     + "|---|---|---|---|---|---|\n");
             md.append(row("plain loop", 1, plain, plain, r.coresBusy(job, "plain", 1)));
@@ -81,7 +81,7 @@ final class Report {
         md.append("## Verdict\n\n");
         double eventRate = verdictRate(o, topicRate);
         boolean measuredRateUsed = o.eventRate() <= 0 && topicRate != null;
-        for (Job job : o.jobs()) {
+        for (ShopJob job : o.jobs()) {
             Results.Stats plainStats = r.stats(job, "plain", 1);
             double plain = plainStats.mean();
             Results.Stats best = null;
@@ -94,7 +94,7 @@ final class Report {
                 }
             }
             double bestFlink = best.mean();
-            md.append(String.format("- **%s**: one plain loop sustains about %,.0f events/s here", job.id(), plain));
+            md.append(String.format("- **%s**: one plain loop sustains about %,.0f events/s here", job.name(), plain));
             if (eventRate > 0) {
                 md.append(String.format(", %.0fx your %,.0f events/s", plain / eventRate, eventRate));
                 if (measuredRateUsed && topicRate.peakPerSecond() > 0) {
@@ -158,14 +158,6 @@ final class Report {
         }
         return measured + (t.meanPerSecond() > 0 ? " The verdict uses the mean."
                 : " The topic received nothing during the window, so the verdict sets no rate against the ceilings.");
-    }
-
-    private static String inputOf(Job job) {
-        return switch (job) {
-            case ENRICH -> "raw events (products and customers are loaded first and not counted)";
-            case CATEGORY_STATS, SESSIONS -> "enriched events (JSON, as on shop.events.enriched)";
-            case PAYMENTS -> "records: the ORDER events among the enriched events plus the payment records";
-        };
     }
 
     private static String lower(Backend b) {

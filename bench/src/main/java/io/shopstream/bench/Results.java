@@ -1,8 +1,8 @@
 package io.shopstream.bench;
 
-import io.shopstream.bench.Measurements.Job;
+import io.shopstream.common.job.ShopJob;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,13 +17,13 @@ final class Results {
 
     private final Map<String, List<Double>> values = new LinkedHashMap<>();
     private final Map<String, List<Double>> cores = new LinkedHashMap<>();
-    private final Map<Job, Integer> inputs = new EnumMap<>(Job.class);
+    private final Map<ShopJob, Integer> inputs = new HashMap<>();
 
-    void input(Job job, int records) {
+    void input(ShopJob job, int records) {
         inputs.put(job, records);
     }
 
-    int input(Job job) {
+    int input(ShopJob job) {
         Integer records = inputs.get(job);
         if (records == null) {
             throw new IllegalArgumentException("no input size for " + job);
@@ -31,11 +31,11 @@ final class Results {
         return records;
     }
 
-    void add(Job job, String runner, int parallelism, double eventsPerSecond) {
+    void add(ShopJob job, String runner, int parallelism, double eventsPerSecond) {
         add(job, runner, parallelism, new Measurements.Run(eventsPerSecond, Double.NaN));
     }
 
-    void add(Job job, String runner, int parallelism, Measurements.Run run) {
+    void add(ShopJob job, String runner, int parallelism, Measurements.Run run) {
         String key = job + "/" + runner + "/" + parallelism;
         values.computeIfAbsent(key, k -> new ArrayList<>()).add(run.eventsPerSecond());
         if (!Double.isNaN(run.coresBusy())) {
@@ -44,12 +44,12 @@ final class Results {
     }
 
     /** Mean cores busy over the runs, or NaN when not measured. */
-    double coresBusy(Job job, String runner, int parallelism) {
+    double coresBusy(ShopJob job, String runner, int parallelism) {
         List<Double> v = cores.get(job + "/" + runner + "/" + parallelism);
         return v == null ? Double.NaN : v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
-    Stats stats(Job job, String runner, int parallelism) {
+    Stats stats(ShopJob job, String runner, int parallelism) {
         List<Double> v = values.get(job + "/" + runner + "/" + parallelism);
         if (v == null || v.isEmpty()) {
             throw new IllegalArgumentException("no measurement for " + job + " " + runner + " p" + parallelism);

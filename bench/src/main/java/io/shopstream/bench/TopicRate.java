@@ -1,7 +1,6 @@
 package io.shopstream.bench;
 
 import io.shopstream.common.config.KafkaClientProperties;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

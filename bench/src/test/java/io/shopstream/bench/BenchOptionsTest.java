@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shopstream.bench.BenchMain.Options;
-import io.shopstream.bench.Measurements.Job;
+import io.shopstream.common.config.ConfigException;
+import io.shopstream.common.job.ShopJob;
+import io.shopstream.enrich.EnrichJob;
+import io.shopstream.payments.PaymentsJob;
+import io.shopstream.suite.SuiteJobs;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +30,8 @@ class BenchOptionsTest {
 
     @Test
     void measuresTheJobsAskedForInTheSuitesOrder() {
-        assertThat(Options.parse().jobs()).containsExactly(Job.values());
-        assertThat(Options.parse("--jobs", "payments,enrich").jobs()).containsExactly(Job.ENRICH, Job.PAYMENTS);
+        assertThat(Options.parse().jobs()).containsExactlyElementsOf(SuiteJobs.ALL);
+        assertThat(Options.parse("--jobs", "payments,enrich").jobs()).containsExactly(EnrichJob.JOB, PaymentsJob.JOB);
     }
 
     @Test
@@ -38,7 +42,7 @@ class BenchOptionsTest {
                 java.util.Map.of("bootstrap.servers", "broker:9093", "security.protocol", "SASL_SSL",
                         "sasl.mechanism", "SCRAM-SHA-512"));
         assertThatThrownBy(() -> Options.parse("--kafka.properties.security.protocol", "SSL"))
-                .hasMessageStartingWith("Kafka client properties need --rate-bootstrap-servers and --rate-topic");
+                .hasMessage("Kafka client properties need 'rate-bootstrap-servers' and 'rate-topic'");
         assertThatThrownBy(() -> Options.parse("--rate-bootstrap-servers", "b:9092", "--rate-topic", "t",
                 "--kafka.properties.securty.protocol", "SSL"))
                 .hasMessageContaining("did you mean 'security.protocol'");
@@ -47,21 +51,37 @@ class BenchOptionsTest {
     @Test
     void failsFastOnWhatItDoesNotKnow() {
         assertThatThrownBy(() -> Options.parse("--rate-topik", "shop.events"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("Unknown option --rate-topik. Usage: bin/shopstream-bench");
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Unknown option 'rate-topik': did you mean 'rate-topic'? (see --help)");
         assertThatThrownBy(() -> Options.parse("--rate-topic", "shop.events"))
-                .hasMessageStartingWith("--rate-bootstrap-servers and --rate-topic go together");
+                .hasMessage("Options 'rate-bootstrap-servers' and 'rate-topic' go together");
         assertThatThrownBy(() -> Options.parse("--rate-window", "10s"))
-                .hasMessageStartingWith("--rate-window needs --rate-bootstrap-servers and --rate-topic");
+                .hasMessage("Option 'rate-window' needs 'rate-bootstrap-servers' and 'rate-topic'");
         assertThatThrownBy(() -> Options.parse("--rate-bootstrap-servers", "b:9092", "--rate-topic", "t", "--rate-window",
-                "soon")).hasMessage("--rate-window must be a duration such as 30s or 2 min, got soon");
+                "soon")).hasMessageStartingWith("Invalid value 'soon' for 'rate-window' (default 30 s)");
         assertThatThrownBy(() -> Options.parse("--rate-bootstrap-servers", "b:9092", "--rate-topic", "t", "--rate-window",
-                "500ms")).hasMessage("--rate-window must be at least 1s, got 500ms");
-        assertThatThrownBy(() -> Options.parse("--events", "lots")).hasMessage("--events must be a whole number of at least 1, got lots");
-        assertThatThrownBy(() -> Options.parse("--repeats", "0")).hasMessage("--repeats must be a whole number of at least 1, got 0");
-        assertThatThrownBy(() -> Options.parse("--event-rate", "-5")).hasMessage("--event-rate must be a number of at least 0, got -5");
-        assertThatThrownBy(() -> Options.parse("--rate-topic")).hasMessageStartingWith("Option --rate-topic needs a value");
+                "500ms")).hasMessage("Option 'rate-window' must be at least 1 s, got 500 ms");
+        assertThatThrownBy(() -> Options.parse("--events", "lots")).hasMessageStartingWith("Invalid value 'lots' for 'events'");
+        assertThatThrownBy(() -> Options.parse("--repeats", "0")).hasMessage("Option 'repeats' must be at least 1, got 0");
+        assertThatThrownBy(() -> Options.parse("--event-rate", "-5"))
+                .hasMessage("Option 'event-rate' must be a number of at least 0, got -5.0");
+        assertThatThrownBy(() -> Options.parse("--rate-topic")).hasMessage("Missing value after '--rate-topic'");
         assertThatThrownBy(() -> Options.parse("--jobs", "enrich,sesions")).hasMessage(
-                "--jobs: unknown job 'sesions'; the jobs are enrich, category-stats, sessions, payments");
+                "Unknown job 'sesions': did you mean 'sessions'? The suite's jobs are [enrich, category-stats, sessions,"
+                        + " payments].");
+    }
+
+    @Test
+    void helpListsEveryOption() {
+        String usage = Options.usage();
+        for (var option : Options.ALL) {
+            assertThat(usage).contains("--" + option.key() + " ");
+        }
+        assertThat(usage).contains("--kafka.properties.<client key>");
+    }
+
+    @Test
+    void everySuiteJobHasAMeasurement() {
+        assertThat(SuiteJobs.ALL).allSatisfy(job -> assertThat(Measurements.measured(job)).isSameAs(job));
     }
 }

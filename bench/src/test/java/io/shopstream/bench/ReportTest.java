@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstream.bench.BenchMain.Options;
 import io.shopstream.bench.Measurements.Backend;
-import io.shopstream.bench.Measurements.Job;
+import io.shopstream.common.job.ShopJob;
+import io.shopstream.suite.SuiteJobs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,8 +21,8 @@ class ReportTest {
     @Test
     void everyJobGetsItsTableAtEveryParallelism() {
         String md = Report.markdown(Options.parse("--max-parallelism", "2"), results(2), List.of(), null, null);
-        for (Job job : Job.values()) {
-            assertThat(md).contains("## " + job.id() + "\n");
+        for (ShopJob job : SuiteJobs.ALL) {
+            assertThat(md).contains("## " + job.name() + "\n");
         }
         assertThat(count(md, "| Flink, heap state | 2 | 60,000 ± 0 |")).isEqualTo(4);
         assertThat(count(md, "- heap state: parallelism 2 gives 1.50x parallelism 1 (scaling efficiency 75%)")).isEqualTo(4);
@@ -32,7 +33,7 @@ class ReportTest {
     @Test
     void coresBusyAreReportedAndExplainAMissedScalingTarget() {
         Results r = new Results();
-        for (Job job : Job.values()) {
+        for (ShopJob job : SuiteJobs.ALL) {
             r.input(job, 1_000);
             r.add(job, "plain", 1, new Measurements.Run(100_000, 1.02));
             for (Backend b : Backend.values()) {
@@ -100,7 +101,7 @@ class ReportTest {
      */
     private static Results results(int maxParallelism) {
         Results r = new Results();
-        for (Job job : Job.values()) {
+        for (ShopJob job : SuiteJobs.ALL) {
             r.input(job, 1000);
             r.add(job, "plain", 1, 100_000);
             for (int p = 1; p <= maxParallelism; p++) {

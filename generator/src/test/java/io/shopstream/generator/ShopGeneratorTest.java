@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shopstream.common.config.ConfigException;
 import io.shopstream.common.json.CustomerFormat;
 import io.shopstream.common.json.EventFormat;
 import io.shopstream.common.json.InputDecoder;
@@ -27,6 +28,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 class ShopGeneratorTest {
@@ -45,7 +47,7 @@ class ShopGeneratorTest {
 
     @Test
     void sameSettingsGiveTheSameBytes() {
-        GeneratorSettings s = settings("--events", "5000", "--lateFraction", "0.01");
+        GeneratorSettings s = settings("--events", "5000", "--late-fraction", "0.01");
         assertThat(generate(s)).isEqualTo(generate(s));
     }
 
@@ -103,65 +105,48 @@ class ShopGeneratorTest {
 
     @Test
     void onTimeEventsStayWithinTheDisorderBoundAndLateOnesAreExactlyThatLate() {
-        GeneratorSettings s = settings("--events", "20000", "--lateFraction", "0.01", "--outOfOrderMs", "3000");
+        GeneratorSettings s = settings("--events", "20000", "--late-fraction", "0.01", "--out-of-order", "3 s");
         ShopGenerator generator = new ShopGenerator(s);
-        long maxTs = Long.MIN_VALUE;
-        long late = 0;
-        long valid = 0;
-        while (generator.hasNext()) {
-            GeneratedRecord r = generator.next();
-            if (r.stream() != Stream.EVENTS) {
-                continue;
-            }
-            Parsed<?> parsed = decode(r);
-            if (!parsed.isOk()) {
-                continue;
-            }
-            valid++;
-            long ts = ((Event) parsed.value).ts();
-            if (maxTs != Long.MIN_VALUE && maxTs - ts > s.outOfOrderMs()) {
-                assertThat(maxTs - ts).isEqualTo(s.outOfOrderMs() + s.lateByMs());
-                late++;
+        long[] maxTs = {Long.MIN_VALUE};
+        long[] late = {0};
+        long[] valid = {0};
+        forEachValidEvent(generator, (r, e) -> {
+            valid[0]++;
+            long ts = e.ts();
+            if (maxTs[0] != Long.MIN_VALUE && maxTs[0] - ts > s.outOfOrderMs()) {
+                assertThat(maxTs[0] - ts).isEqualTo(s.outOfOrderMs() + s.lateByMs());
+                late[0]++;
             }
             assertThat(ts).isGreaterThanOrEqualTo(s.startTs() - s.outOfOrderMs() - s.lateByMs());
-            maxTs = Math.max(maxTs, ts);
-        }
-        assertThat(late).isEqualTo(generator.stats().late()).isPositive();
-        assertThat(valid).isEqualTo(generator.stats().validEvents() + generator.stats().duplicates());
+            maxTs[0] = Math.max(maxTs[0], ts);
+        });
+        assertThat(late[0]).isEqualTo(generator.stats().late()).isPositive();
+        assertThat(valid[0]).isEqualTo(generator.stats().validEvents() + generator.stats().duplicates());
         // The event time advances by the step on average.
-        assertThat(maxTs - s.startTs()).isBetween(20000 * 45L, 20000 * 55L);
+        assertThat(maxTs[0] - s.startTs()).isBetween(20000 * 45L, 20000 * 55L);
     }
 
     @Test
     void duplicatesRepeatAnEarlierEventOfTheSameCustomerWithTheSameTs() {
         ShopGenerator generator = new ShopGenerator(settings("--events", "20000"));
         Map<String, Event> firstById = new HashMap<>();
-        long duplicates = 0;
-        while (generator.hasNext()) {
-            GeneratedRecord r = generator.next();
-            if (r.stream() != Stream.EVENTS) {
-                continue;
-            }
-            Parsed<?> parsed = decode(r);
-            if (!parsed.isOk()) {
-                continue;
-            }
-            Event e = (Event) parsed.value;
+        long[] duplicates = {0};
+        forEachValidEvent(generator, (r, e) -> {
             assertThat(r.keyText()).isEqualTo(e.customerId());
             Event first = firstById.putIfAbsent(e.eventId(), e);
             if (first != null) {
-                duplicates++;
+                duplicates[0]++;
                 assertThat(first.customerId()).isEqualTo(e.customerId());
                 assertThat(first.ts()).isEqualTo(e.ts());
                 assertThat(first).isEqualTo(e);
             }
-        }
-        assertThat(duplicates).isEqualTo(generator.stats().duplicates()).isBetween(250L, 450L);
+        });
+        assertThat(duplicates[0]).isEqualTo(generator.stats().duplicates()).isBetween(250L, 450L);
     }
 
     @Test
     void statsMatchWhatTheRecordsDecodeTo() {
-        ShopGenerator generator = new ShopGenerator(settings("--events", "20000", "--lateFraction", "0.005"));
+        ShopGenerator generator = new ShopGenerator(settings("--events", "20000", "--late-fraction", "0.005"));
         List<GeneratedRecord> records = new ArrayList<>();
         generator.forEachRemaining(records::add);
         GeneratorStats stats = generator.stats();
@@ -259,7 +244,7 @@ class ShopGeneratorTest {
 
     @Test
     void parsesSettingsAndRejectsUnknownKeys() {
-        GeneratorSettings s = settings("--seed", "7", "--duration", "30s", "--rate=200", "--startTs",
+        GeneratorSettings s = settings("--seed", "7", "--duration", "30s", "--rate=200", "--start-ts",
                 "2025-11-27T11:00:00Z", "--skew", "0");
         assertThat(s.seed()).isEqualTo(7);
         assertThat(s.duration()).isEqualTo(Duration.ofSeconds(30));
@@ -267,17 +252,23 @@ class ShopGeneratorTest {
         assertThat(s.startTs()).isEqualTo(GeneratorSettings.DEFAULT_START_TS + 3_600_000);
         assertThat(settings("--duration", "PT2M").duration()).isEqualTo(Duration.ofMinutes(2));
         assertThat(GeneratorSettings.defaults().events()).isEqualTo(10_000);
+        // Flink's duration syntax: a bare number is milliseconds.
+        assertThat(settings("--late-by", "1500").lateByMs()).isEqualTo(1500);
+        assertThat(settings("--event-time-step", "2 s").eventTimeStepMs()).isEqualTo(2000);
+        assertThat(settings("--start-ts", "1764237600000").startTs()).isEqualTo(1_764_237_600_000L);
+        assertThatThrownBy(() -> settings("--start-ts", "yesterday"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'start-ts'");
         assertThatThrownBy(() -> settings("--sede", "7"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sede");
-        assertThatThrownBy(() -> settings("--lateFraction", "2"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lateFraction");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'sede': did you mean 'seed'?");
+        assertThatThrownBy(() -> settings("--late-fraction", "2"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("late-fraction");
         assertThatThrownBy(() -> settings("--events", "many"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("events");
     }
 
     @Test
     void commandLineSplitsKafkaOptionsFromGeneratorOptions() {
-        GeneratorMain.Options o = GeneratorMain.parse("--bootstrap-servers", "127.0.0.1:9999",
+        GeneratorMain.Options o = GeneratorMain.parse("--kafka.bootstrap-servers", "127.0.0.1:9999",
                 "--topics.events", "my.events", "--rate", "5");
         assertThat(o.bootstrapServers()).isEqualTo("127.0.0.1:9999");
         assertThat(o.topics().events()).isEqualTo("my.events");
@@ -285,6 +276,25 @@ class ShopGeneratorTest {
         assertThat(o.settings().rate()).isEqualTo(5);
         assertThatThrownBy(() -> GeneratorMain.parse("--topics.enriched", "x"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("topics.enriched");
+    }
+
+    @Test
+    void aMisspeltKeyFailsWithTheLikelyOne() {
+        assertThatThrownBy(() -> GeneratorMain.parse("--evnts", "5"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("Unknown option 'evnts': did you mean 'events'? (see --help)");
+        assertThatThrownBy(() -> GeneratorMain.parse("--kafka.bootstrap-server", "b:9092"))
+                .hasMessageContaining("did you mean 'kafka.bootstrap-servers'?");
+    }
+
+    @Test
+    void helpListsEveryOption() {
+        String usage = GeneratorMain.usage();
+        for (var option : GeneratorMain.OPTIONS) {
+            assertThat(usage).contains("--" + option.key() + " ");
+        }
+        assertThat(GeneratorMain.OPTIONS).hasSize(GeneratorOptions.DATA.size() + GeneratorOptions.KAFKA.size());
+        assertThat(usage).contains("--kafka.properties.<client key>");
     }
 
     @Test
@@ -300,6 +310,19 @@ class ShopGeneratorTest {
     }
 
     // ---- helpers ----
+
+    /** Runs the generator to its end, handing each valid record of the events topic to {@code check}. */
+    private static void forEachValidEvent(ShopGenerator generator, BiConsumer<GeneratedRecord, Event> check) {
+        while (generator.hasNext()) {
+            GeneratedRecord r = generator.next();
+            if (r.stream() == Stream.EVENTS) {
+                Parsed<?> parsed = decode(r);
+                if (parsed.isOk()) {
+                    check.accept(r, (Event) parsed.value);
+                }
+            }
+        }
+    }
 
     private static Parsed<?> decode(GeneratedRecord r) {
         RecordFormat<?> format = switch (r.stream()) {

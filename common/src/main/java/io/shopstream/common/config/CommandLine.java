@@ -37,6 +37,14 @@ public final class CommandLine {
         public boolean isSet(ConfigOption<?> option) {
             return sources.containsKey(option.key());
         }
+
+        /** The values of the keys under an open prefix ({@link #parse(Collection, Collection, String...)}), keyed without it. */
+        public Map<String, String> under(String prefix) {
+            Map<String, String> out = new LinkedHashMap<>();
+            sources.keySet().stream().filter(k -> k.startsWith(prefix))
+                    .forEach(k -> out.put(k.substring(prefix.length()), config.toMap().get(k)));
+            return out;
+        }
     }
 
     /** A program's {@code main}, which may fail with a {@link ConfigException}. */
@@ -88,7 +96,17 @@ public final class CommandLine {
 
     /** Reads {@code args} as values of {@code options}; any other key or a positional word fails. */
     public static Parsed parse(Collection<? extends ConfigOption<?>> options, String... args) {
-        Parsed parsed = parseCommand(options, args);
+        return parse(options, List.of(), args);
+    }
+
+    /**
+     * As {@link #parse(Collection, String...)}, also taking any key under one of {@code openPrefixes}
+     * as given (keys that are not options, such as {@code kafka.properties.<client key>}, which
+     * their owner checks); read them with {@link Parsed#under}.
+     */
+    public static Parsed parse(Collection<? extends ConfigOption<?>> options, Collection<String> openPrefixes,
+            String... args) {
+        Parsed parsed = read(options, openPrefixes, args);
         if (!parsed.positional().isEmpty()) {
             throw new ConfigException("Unexpected argument '" + parsed.positional().get(0)
                     + "': options are given as --key value (see --help)");
@@ -98,6 +116,11 @@ public final class CommandLine {
 
     /** As {@link #parse}, keeping words that are not options (a sub-command, a job name) in order. */
     public static Parsed parseCommand(Collection<? extends ConfigOption<?>> options, String... args) {
+        return read(options, List.of(), args);
+    }
+
+    private static Parsed read(Collection<? extends ConfigOption<?>> options, Collection<String> openPrefixes,
+            String... args) {
         Map<String, ConfigOption<?>> byKey = new LinkedHashMap<>();
         options.forEach(o -> byKey.put(o.key(), o));
         Configuration config = new Configuration();
@@ -109,18 +132,22 @@ public final class CommandLine {
                 continue;
             }
             ConfigOption<?> option = byKey.get(arg.key());
-            if (option == null) {
+            if (option == null && openPrefixes.stream().anyMatch(arg.key()::startsWith)) {
+                config.setString(arg.key(), arg.value());
+            } else if (option == null) {
                 throw unknownKey(arg.key(), byKey.keySet(), "");
+            } else {
+                set(config, option, arg.value());
             }
-            set(config, option, arg.value());
-            sources.put(option.key(), arg.dashD() ? "-D" : "argument");
+            sources.put(arg.key(), arg.dashD() ? "-D" : "argument");
         }
         return new Parsed(config, sources, List.copyOf(positional));
     }
 
     /**
      * Sets {@code option} to {@code value} in {@code config}, checking that the value parses as the
-     * option's type (Flink's syntax) and, for numbers and durations, that it is positive.
+     * option's type (Flink's syntax) and that a string is not blank. Ranges (a positive duration, a
+     * fraction) are the program's to check.
      */
     public static void set(Configuration config, ConfigOption<?> option, String value) {
         Configuration probe = new Configuration();
@@ -131,9 +158,6 @@ public final class CommandLine {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("Invalid value '" + value + "' for '" + option.key() + "' (default "
                     + format(option.defaultValue()) + "): " + rootMessage(e));
-        }
-        if (parsed instanceof Duration d && (d.isNegative() || d.isZero())) {
-            throw new ConfigException("Option '" + option.key() + "' must be a positive duration, got '" + value + "'");
         }
         if (parsed instanceof String s && s.isBlank()) {
             throw new ConfigException("Option '" + option.key() + "' must not be empty");

@@ -239,7 +239,8 @@ public final class JobConfig {
         for (ConfigOption<?> option : options) {
             Object value = shop.get(option);
             if (value instanceof Duration d && (d.isNegative() || d.isZero())) {
-                throw new ConfigException("Option '" + option.key() + "' must be a positive duration, got " + d);
+                throw new ConfigException(
+                        "Option '" + option.key() + "' must be a positive duration, got " + CommandLine.format(d));
             }
             if (value instanceof Integer n && n <= 0) {
                 throw new ConfigException("Option '" + option.key() + "' must be positive, got " + n);

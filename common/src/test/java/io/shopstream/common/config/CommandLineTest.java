@@ -50,8 +50,10 @@ class CommandLineTest {
         assertThatThrownBy(() -> CommandLine.parse(OPTIONS, "--partitions", "many"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("Invalid value 'many' for 'partitions' (default 4): ");
-        assertThatThrownBy(() -> CommandLine.parse(OPTIONS, "--enrich.max-wait", "0 s"))
-                .hasMessage("Option 'enrich.max-wait' must be a positive duration, got '0 s'");
+        assertThatThrownBy(() -> CommandLine.parse(OPTIONS, "--enrich.max-wait", "soon"))
+                .hasMessageStartingWith("Invalid value 'soon' for 'enrich.max-wait' (default 30 s): ");
+        assertThatThrownBy(() -> CommandLine.parse(OPTIONS, "--name", " "))
+                .hasMessage("Option 'name' must not be empty");
         assertThatThrownBy(() -> CommandLine.parse(OPTIONS, "--partitions"))
                 .hasMessage("Missing value after '--partitions'");
     }

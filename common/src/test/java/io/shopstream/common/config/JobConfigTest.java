@@ -115,6 +115,8 @@ class JobConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("'enrich.max-wait'")
                 .hasMessageContaining("soon");
+        assertThatThrownBy(() -> enrich("--enrich.max-wait", "0 s"))
+                .hasMessage("Option 'enrich.max-wait' must be a positive duration, got 0 s");
         assertThatThrownBy(() -> enrich("--input.max-record-bytes", "-1"))
                 .hasMessageContaining("'input.max-record-bytes' must be positive");
         assertThatThrownBy(() -> enrich("--kafka.transaction-timeout", "5min"))
