@@ -2,6 +2,7 @@ package io.shopstream.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstream.suite.SuiteJobs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,28 +19,20 @@ import org.junit.jupiter.api.Test;
  */
 class ComposeFileTest {
 
-    private static final Path DOCKER_COMPOSE = Path.of("/usr/bin/docker-compose");
     private static final String PASSWORD_VARIABLE = "GRAFANA_ADMIN_PASSWORD";
 
     private final Path repo = LocalCluster.findRepo();
 
     @Test
     void composeFileIsValid() throws Exception {
-        if (!Files.isExecutable(DOCKER_COMPOSE)) {
-            // .ci/run installs Debian's docker-compose; without it only the checks below run.
-            System.out.println("docker-compose not installed: skipping `docker-compose config -q`");
-            return;
-        }
+        RequiredTool.DOCKER_COMPOSE.require();
         DockerCompose result = dockerComposeConfig("a-test-password");
         assertThat(result.exitCode()).as("docker-compose config -q said: %s", result.output()).isZero();
     }
 
     @Test
     void composeRefusesToStartWithoutAGrafanaPassword() throws Exception {
-        if (!Files.isExecutable(DOCKER_COMPOSE)) {
-            System.out.println("docker-compose not installed: skipping `docker-compose config -q` without " + PASSWORD_VARIABLE);
-            return;
-        }
+        RequiredTool.DOCKER_COMPOSE.require();
         DockerCompose result = dockerComposeConfig(null);
         assertThat(result.exitCode()).as("docker-compose config -q without %s", PASSWORD_VARIABLE).isNotZero();
         assertThat(result.output()).contains(PASSWORD_VARIABLE);
@@ -90,11 +83,11 @@ class ComposeFileTest {
         assertThat(repo.resolve("flink-conf/config.yaml")).exists();
         assertThat(repo.resolve("flink-conf/log4j-console.properties")).exists();
         // Every job of the suite is submitted from the jar the local cluster submits.
-        for (String job : ClusterCli.JOBS) {
+        for (String job : SuiteJobs.names()) {
             assertThat(compose).contains("./jobs/" + job + "/target:/opt/shopstream/jobs/" + job + ":ro");
             assertThat(repo.resolve("jobs").resolve(job).resolve("pom.xml")).exists();
         }
-        assertThat(compose).contains("for job in " + String.join(" ", ClusterCli.JOBS) + "; do");
+        assertThat(compose).contains("for job in " + String.join(" ", SuiteJobs.names()) + "; do");
         // The mounted monitoring files exist.
         for (String file : new String[] {"monitoring/prometheus.yml", "monitoring/grafana/dashboards/shopstream.json",
                 "monitoring/grafana/provisioning/datasources/prometheus.yml"}) {
@@ -106,14 +99,14 @@ class ComposeFileTest {
     void localConfRewritesOnlyAddressesFoldersAndTheReporter() throws Exception {
         Path home = Files.createTempDirectory("shopstream-conf");
         LocalCluster cluster = new LocalCluster(repo, home, 18081, 19092);
-        cluster.writeLocalConf();
-        String local = Files.readString(cluster.confDir().resolve("config.yaml"));
+        cluster.flink().writeLocalConf();
+        String local = Files.readString(cluster.flink().confDir().resolve("config.yaml"));
         assertThat(local).doesNotContain("0.0.0.0", "file:///opt/flink", "kafka:9092", "address: jobmanager");
         assertThat(local).contains("port: 18081", "bootstrap-servers: 127.0.0.1:19092", home.resolve("data").toUri().toString());
         // Everything else is flink-conf/config.yaml unchanged.
         assertThat(local).contains("type: rocksdb", "incremental: true", "timeout: 10000", "mode: SLOTS");
         // Read as Flink reads it: no Prometheus port on the machine, no job controls in the web UI.
-        Map<String, String> conf = GlobalConfiguration.loadConfiguration(cluster.confDir().toString()).toMap();
+        Map<String, String> conf = GlobalConfiguration.loadConfiguration(cluster.flink().confDir().toString()).toMap();
         assertThat(conf).containsEntry("metrics.reporters", "none")
                 .containsEntry("web.submit.enable", "false")
                 .containsEntry("web.cancel.enable", "false");
@@ -123,7 +116,7 @@ class ComposeFileTest {
 
     /** {@code docker-compose config -q} with the Grafana password set, or unset when null. */
     private DockerCompose dockerComposeConfig(String grafanaPassword) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(DOCKER_COMPOSE.toString(), "-f", repo.resolve("docker-compose.yml").toString(),
+        ProcessBuilder pb = new ProcessBuilder(RequiredTool.DOCKER_COMPOSE.path().toString(), "-f", repo.resolve("docker-compose.yml").toString(),
                 "config", "-q").redirectErrorStream(true);
         pb.environment().remove(PASSWORD_VARIABLE);
         if (grafanaPassword != null) {

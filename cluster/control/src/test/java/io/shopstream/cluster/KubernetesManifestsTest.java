@@ -81,7 +81,7 @@ class KubernetesManifestsTest {
     void everyJobHasAFlinkDeploymentWithTheClusterConfiguration() throws Exception {
         Map<String, String> cluster = clusterConf();
         String flinkVersion = EnvironmentInformation.getVersion();
-        for (String job : ClusterCli.JOBS) {
+        for (String job : SuiteJobs.names()) {
             String file = "deploy/kubernetes/" + job + ".yaml";
             Map<String, Object> manifest = yaml(repo.resolve(file));
             assertThat(manifest.get("apiVersion")).as(file + ": apiVersion").isEqualTo("flink.apache.org/v1beta1");
@@ -153,7 +153,7 @@ class KubernetesManifestsTest {
         assertThat(image).as("deploy/kubernetes/Dockerfile: FROM %s", image)
                 .matches("flink:" + Pattern.quote(EnvironmentInformation.getVersion()) + "-java17(@sha256:[0-9a-f]{64})?");
         assertThat(from.find()).as("deploy/kubernetes/Dockerfile: one FROM line").isFalse();
-        for (String job : ClusterCli.JOBS) {
+        for (String job : SuiteJobs.names()) {
             assertThat(dockerfile).as("deploy/kubernetes/Dockerfile: COPY of %s's job jar", job).containsPattern(
                     "(?m)^COPY .*jobs/" + job + "/target/shopstream-" + job + "-\\$\\{SHOPSTREAM_VERSION}-job\\.jar "
                             + Pattern.quote(imageJarPath(job)) + "$");

@@ -35,16 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class WebUi {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration RENDER_DEADLINE = Duration.ofSeconds(90);
 
     private WebUi() {}
-
-    static boolean chromiumInstalled() {
-        return Files.isExecutable(CHROMIUM);
-    }
 
     /** Asserts that every job name is listed on the Running Jobs page with status RUNNING. */
     static void assertJobsListedAsRunning(String restUrl, List<String> jobNames, Path screenshot)
@@ -92,7 +86,7 @@ final class WebUi {
 
         static Browser start() throws IOException, InterruptedException {
             Path profile = Files.createTempDirectory("chromium-profile");
-            List<String> cmd = List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+            List<String> cmd = List.of(RequiredTool.CHROMIUM.path().toString(), "--headless", "--no-sandbox", "--disable-gpu",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--disable-quic", "--no-first-run", "--user-data-dir=" + profile, "--window-size=1400,900",
                     "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "about:blank");

@@ -25,18 +25,8 @@ import java.util.Map;
  */
 public final class PlainCategoryStats {
 
-    /** What the job would write: every emitted revision and the late events. */
-    public record Result(List<CategoryStats> stats, List<EnrichedEvent> late) {
-
-        /** The latest revision per key, as a compacted topic keeps it. */
-        public Map<String, CategoryStats> finalRevisions() {
-            Map<String, CategoryStats> last = new HashMap<>();
-            for (CategoryStats s : stats) {
-                last.merge(s.key(), s, (a, b) -> b.revision() > a.revision() ? b : a);
-            }
-            return last;
-        }
-    }
+    /** What the job would write: every emitted revision (the topic keeps the last per window) and the late events. */
+    public record Result(List<CategoryStats> stats, List<EnrichedEvent> late) {}
 
     private record WindowKey(String category, long start) {}
 
@@ -63,22 +53,19 @@ public final class PlainCategoryStats {
         PlainCategoryStats stats =
                 new PlainCategoryStats(
                         config.get(CategoryStatsOptions.WINDOW_SIZE), config.get(CategoryStatsOptions.ALLOWED_LATENESS));
-        PlainWatermarks.forEachInArrivalOrder(
-                partitions,
-                EnrichedEvent::ts,
-                config.get(ShopOptions.OUT_OF_ORDERNESS),
-                config.get(ShopOptions.MAX_FUTURE),
-                nowMillis,
-                (event, fromTheFuture) -> {
-                    if (fromTheFuture) {
-                        stats.late.add(event);
-                    } else {
-                        stats.onEvent(event);
-                    }
-                },
-                stats::onWatermark);
+        PlainWatermarks.forEachInArrivalOrder(partitions, EnrichedEvent::ts, config.get(ShopOptions.OUT_OF_ORDERNESS),
+                config.get(ShopOptions.MAX_FUTURE), nowMillis, stats::onArrival, stats::onWatermark);
         stats.onWatermark(Long.MAX_VALUE);
         return stats.result();
+    }
+
+    /** An event as the source hands it over: one from the future is late at once (the job separates it). */
+    public void onArrival(EnrichedEvent event, boolean fromTheFuture) {
+        if (fromTheFuture) {
+            late.add(event);
+        } else {
+            onEvent(event);
+        }
     }
 
     public void onEvent(EnrichedEvent event) {

@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shopstream.common.model.CategoryStats;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.EventType;
-import io.shopstream.common.time.PlainWatermarks;
 import io.shopstream.common.time.WatermarkKeeper;
 import io.shopstream.testkit.EnrichedInput;
+import io.shopstream.testkit.compare.ArrivalReplay;
+import io.shopstream.testkit.compare.FinalRevisions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -154,30 +155,9 @@ class CategoryStatsWindowTest {
             PlainCategoryStats oracle = new PlainCategoryStats(MINUTE, MINUTE);
             try (var h = harness(MINUTE, MINUTE)) {
                 h.open();
-                long[] last = {Long.MIN_VALUE};
-                PlainWatermarks.forEachInArrivalOrder(input, EnrichedEvent::ts, Duration.ofSeconds(5),
-                        Duration.ofMinutes(10), System.currentTimeMillis(),
-                        (e, future) -> {
-                            oracle.onEvent(e);
-                            try {
-                                send(h, e);
-                            } catch (Exception ex) {
-                                throw new AssertionError(ex);
-                            }
-                        },
-                        w -> {
-                            oracle.onWatermark(w);
-                            if (w > last[0]) {
-                                last[0] = w;
-                                try {
-                                    h.processWatermark(w);
-                                } catch (Exception ex) {
-                                    throw new AssertionError(ex);
-                                }
-                            }
-                        });
-                oracle.onWatermark(Long.MAX_VALUE);
-                h.processWatermark(Long.MAX_VALUE);
+                ArrivalReplay.replay(input, EnrichedEvent::ts, Duration.ofSeconds(5), Duration.ofMinutes(10),
+                        System.currentTimeMillis(), List.of(ArrivalReplay.of(oracle::onArrival, oracle::onWatermark),
+                                ArrivalReplay.harness(h, EnrichedEvent::ts)));
                 List<CategoryStats> expected = new ArrayList<>(oracle.result().stats());
                 expected.sort(BY_KEY_AND_REVISION);
                 assertThat(take(h)).as("seed %d", seed).isEqualTo(expected);
@@ -185,8 +165,7 @@ class CategoryStatsWindowTest {
                 assertThat(expected.stream().anyMatch(s -> s.revision() > 0)).isTrue();
                 assertThat(oracle.result().late()).isNotEmpty();
                 // Accounting: every event is in the final revision of its window or late.
-                long counted = oracle.result().finalRevisions().values().stream()
-                        .mapToLong(s -> s.views() + s.addToCarts() + s.orders()).sum();
+                long counted = FinalRevisions.eventsCounted(oracle.result().stats());
                 assertThat(counted + oracle.result().late().size()).isEqualTo(3 * 700);
                 assertThat(h.numKeyedStateEntries()).isZero();
                 assertThat(oracle.openWindows()).isZero();

@@ -110,7 +110,7 @@ class EnrichJobEndToEndTest {
         List<GeneratedRecord> records = new ArrayList<>();
         new ShopGenerator(GeneratorSettings.fromArgs(
                 "--seed", "7", "--events", "6000", "--customers", "300", "--products", "80",
-                "--malformedFraction", "0.03", "--duplicateFraction", "0.03")).forEachRemaining(records::add);
+                "--malformed-fraction", "0.03", "--duplicate-fraction", "0.03")).forEachRemaining(records::add);
         List<GeneratedRecord> reference = records.stream().filter(r -> r.stream() != Stream.EVENTS && r.stream() != Stream.PAYMENTS).toList();
         List<GeneratedRecord> events = records.stream().filter(r -> r.stream() == Stream.EVENTS).toList();
         produce(config, reference);

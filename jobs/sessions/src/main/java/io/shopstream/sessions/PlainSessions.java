@@ -40,22 +40,19 @@ public final class PlainSessions {
     /** Runs the job's rules over partitions read round-robin, then the end of input. */
     public static Result run(JobConfig config, List<List<EnrichedEvent>> partitions, long nowMillis) {
         PlainSessions sessions = new PlainSessions(config.get(SessionsOptions.GAP));
-        PlainWatermarks.forEachInArrivalOrder(
-                partitions,
-                EnrichedEvent::ts,
-                config.get(ShopOptions.OUT_OF_ORDERNESS),
-                config.get(ShopOptions.MAX_FUTURE),
-                nowMillis,
-                (event, fromTheFuture) -> {
-                    if (fromTheFuture) {
-                        sessions.late.add(event);
-                    } else {
-                        sessions.onEvent(event);
-                    }
-                },
-                sessions::onWatermark);
+        PlainWatermarks.forEachInArrivalOrder(partitions, EnrichedEvent::ts, config.get(ShopOptions.OUT_OF_ORDERNESS),
+                config.get(ShopOptions.MAX_FUTURE), nowMillis, sessions::onArrival, sessions::onWatermark);
         sessions.onWatermark(Long.MAX_VALUE);
         return sessions.result();
+    }
+
+    /** An event as the source hands it over: one from the future is late at once (the job separates it). */
+    public void onArrival(EnrichedEvent event, boolean fromTheFuture) {
+        if (fromTheFuture) {
+            late.add(event);
+        } else {
+            onEvent(event);
+        }
     }
 
     public void onEvent(EnrichedEvent event) {

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.EventType;
 import io.shopstream.common.model.Session;
-import io.shopstream.common.time.PlainWatermarks;
 import io.shopstream.common.time.WatermarkKeeper;
 import io.shopstream.testkit.EnrichedInput;
+import io.shopstream.testkit.compare.ArrivalReplay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -151,30 +151,9 @@ class SessionTrackerTest {
             List<List<EnrichedEvent>> input = EnrichedInput.random(seed, 3, 700, 90, 6, T0, 1_500, 200_000);
             PlainSessions oracle = new PlainSessions(gap);
             try (var h = harness(gap)) {
-                long[] last = {Long.MIN_VALUE};
-                PlainWatermarks.forEachInArrivalOrder(input, EnrichedEvent::ts, Duration.ofSeconds(5),
-                        Duration.ofMinutes(10), System.currentTimeMillis(),
-                        (e, future) -> {
-                            oracle.onEvent(e);
-                            try {
-                                send(h, e);
-                            } catch (Exception ex) {
-                                throw new AssertionError(ex);
-                            }
-                        },
-                        w -> {
-                            oracle.onWatermark(w);
-                            if (w > last[0]) {
-                                last[0] = w;
-                                try {
-                                    h.processWatermark(w);
-                                } catch (Exception ex) {
-                                    throw new AssertionError(ex);
-                                }
-                            }
-                        });
-                oracle.onWatermark(Long.MAX_VALUE);
-                h.processWatermark(Long.MAX_VALUE);
+                ArrivalReplay.replay(input, EnrichedEvent::ts, Duration.ofSeconds(5), Duration.ofMinutes(10),
+                        System.currentTimeMillis(), List.of(ArrivalReplay.of(oracle::onArrival, oracle::onWatermark),
+                                ArrivalReplay.harness(h, EnrichedEvent::ts)));
                 List<Session> expected = new ArrayList<>(oracle.result().sessions());
                 expected.sort(ORDER);
                 assertThat(take(h)).as("seed %d", seed).isEqualTo(expected);

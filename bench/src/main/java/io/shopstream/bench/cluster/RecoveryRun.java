@@ -1,8 +1,7 @@
-package io.shopstream.cluster.bench;
+package io.shopstream.bench.cluster;
 
-import io.shopstream.cluster.bench.ClusterBench.CheckpointStats;
-import io.shopstream.cluster.bench.ClusterBench.Options;
-import io.shopstream.cluster.bench.ClusterBench.Recovery;
+import io.shopstream.bench.cluster.RecoveryScenario.Recovery;
+import io.shopstream.cluster.FlinkRest.CheckpointStats;
 import java.io.PrintStream;
 import java.time.Duration;
 
@@ -11,7 +10,7 @@ import java.time.Duration;
  * them. Moments are {@link System#nanoTime()} values; figures are seconds after the kill unless
  * they say otherwise.
  */
-record Run(Options options, Duration minPause, String machine, String jobId, int referenceRecords,
+record RecoveryRun(ClusterBenchOptions options, Duration minPause, String machine, String jobId, int referenceRecords,
         long steadyFrom, Recovery recovery, CheckpointStats checkpoints, Timeline timeline, OutputCheck check)
         implements ClusterBench.Outcome {
 

@@ -1,4 +1,4 @@
-package io.shopstream.cluster.bench;
+package io.shopstream.bench.cluster;
 
 import io.shopstream.common.json.Json;
 import io.shopstream.common.kafka.TopicReader;

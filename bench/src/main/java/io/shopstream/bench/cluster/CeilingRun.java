@@ -1,7 +1,6 @@
-package io.shopstream.cluster.bench;
+package io.shopstream.bench.cluster;
 
-import io.shopstream.cluster.bench.ClusterBench.CheckpointStats;
-import io.shopstream.cluster.bench.ClusterBench.Options;
+import io.shopstream.cluster.FlinkRest.CheckpointStats;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -14,7 +13,7 @@ import org.apache.flink.util.TimeUtils;
  * catching up a backlog through Kafka, exactly-once, against PlainEnrich doing the same pass Kafka
  * to Kafka on one thread.
  */
-record Ceiling(Options options, Duration minPause, String machine, String jobId, Timeline.Window flink, double sentS,
+record CeilingRun(ClusterBenchOptions options, Duration minPause, String machine, String jobId, Timeline.Window flink, double sentS,
         long plainEnriched, double plainS, CheckpointStats checkpoints, OutputCheck check)
         implements ClusterBench.Outcome {
 
@@ -27,7 +26,7 @@ record Ceiling(Options options, Duration minPause, String machine, String jobId,
         return plainEnriched / plainS;
     }
 
-    static void write(Ceiling c) throws IOException {
+    static void write(CeilingRun c) throws IOException {
         Path out = c.options().out();
         Files.createDirectories(out);
         Files.writeString(out.resolve(MARKDOWN), c.markdown());
@@ -35,7 +34,7 @@ record Ceiling(Options options, Duration minPause, String machine, String jobId,
     }
 
     String markdown() {
-        Options o = options;
+        ClusterBenchOptions o = options;
         StringBuilder md = new StringBuilder();
         md.append(HEADING).append("\n\n");
         md.append(String.format("`%s`, on %s.%n%n", o.commandLine(), machine));
@@ -45,7 +44,7 @@ record Ceiling(Options options, Duration minPause, String machine, String jobId,
                         + " %s). Its reference data was loaded and read first; then one producer (acks=all, idempotent)"
                         + " sent all %,d events as fast as it could, in %.1f s (%,.0f events/s), far faster than enrich"
                         + " reads: enrich caught up a backlog. No unknown references, duplicates or malformed records.%n%n",
-                ClusterBench.TASK_MANAGERS, ClusterBench.SLOTS_PER_TASK_MANAGER, o.parallelism(),
+                ClusterBenchOptions.TASK_MANAGERS, ClusterBenchOptions.SLOTS_PER_TASK_MANAGER, o.parallelism(),
                 TimeUtils.formatWithHighestUnit(o.checkpointInterval()), TimeUtils.formatWithHighestUnit(minPause),
                 o.events(), sentS, o.events() / sentS));
         md.append("| pass | enriched records | seconds | records/s |\n|---|---:|---:|---:|\n");

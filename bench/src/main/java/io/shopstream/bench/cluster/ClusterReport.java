@@ -1,4 +1,4 @@
-package io.shopstream.cluster.bench;
+package io.shopstream.bench.cluster;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -18,12 +18,13 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /** Writes a run's {@code cluster.md} (a fragment of the benchmark report) and its recovery chart. */
 final class ClusterReport {
 
+    static final String HEADING = "## End to end through Kafka, and recovery on this machine";
     static final String MARKDOWN = "cluster.md";
     static final String CHART = "recovery-timeline.png";
 
     private ClusterReport() {}
 
-    static void write(Run run) throws IOException {
+    static void write(RecoveryRun run) throws IOException {
         Path out = run.options().out();
         Files.createDirectories(out);
         chart(run, out.resolve(CHART));
@@ -31,14 +32,14 @@ final class ClusterReport {
         System.out.println("Wrote " + out.resolve(MARKDOWN).toAbsolutePath() + " and " + CHART);
     }
 
-    static String markdown(Run run) {
-        ClusterBench.Options o = run.options();
-        ClusterBench.Recovery r = run.recovery();
+    static String markdown(RecoveryRun run) {
+        ClusterBenchOptions o = run.options();
+        RecoveryScenario.Recovery r = run.recovery();
         Timeline.Window steady = run.steady();
         Timeline.Window whole = run.whole();
         String interval = TimeUtils.formatWithHighestUnit(o.checkpointInterval());
         StringBuilder md = new StringBuilder();
-        md.append(ClusterBench.HEADING).append("\n\n");
+        md.append(HEADING).append("\n\n");
         md.append(String.format("`%s`, on %s.%n%n", o.commandLine(), run.machine()));
 
         md.append(String.format("**Cluster.** One Kafka broker (KRaft), one JobManager and %d TaskManagers with %d slots each,"
@@ -47,8 +48,8 @@ final class ClusterReport {
                         + " TaskManagers were busy and at least one was a standby. Exactly-once sinks (Kafka transactions);"
                         + " checkpoint interval **%s**, minimum pause between checkpoints %s (flink-conf's, capped at half"
                         + " the interval).%n%n",
-                ClusterBench.TASK_MANAGERS, ClusterBench.SLOTS_PER_TASK_MANAGER, o.parallelism(),
-                Math.min(o.parallelism(), ClusterBench.TASK_MANAGERS - 1), ClusterBench.TASK_MANAGERS, interval,
+                ClusterBenchOptions.TASK_MANAGERS, ClusterBenchOptions.SLOTS_PER_TASK_MANAGER, o.parallelism(),
+                Math.min(o.parallelism(), ClusterBenchOptions.TASK_MANAGERS - 1), ClusterBenchOptions.TASK_MANAGERS, interval,
                 TimeUtils.formatWithHighestUnit(run.minPause())));
 
         md.append(String.format("**Load.** %,d reference records (%,d customers, %,d products) loaded and read by enrich"
@@ -56,12 +57,12 @@ final class ClusterReport {
                         + " `shop.events` (4 partitions). No unknown references, duplicates or malformed records, so every"
                         + " event yields exactly one enriched record. A read_committed consumer on `shop.events.enriched`"
                         + " stamps each record when it becomes visible; latency = visible - sent, matched by eventId.%n%n",
-                run.referenceRecords(), ClusterBench.Data.CUSTOMERS, ClusterBench.Data.PRODUCTS, o.events(), o.rate()));
+                run.referenceRecords(), FeedData.CUSTOMERS, FeedData.PRODUCTS, o.events(), o.rate()));
 
         md.append("| output | records | throughput (records/s) | latency p50 | p99 | max |\n");
         md.append("|---|---:|---:|---:|---:|---:|\n");
         md.append(row(String.format("steady state: sent from %.1f s (after the feed's first %d checkpoints), visible before"
-                + " the kill", run.steadyFromS(), Run.WARM_UP_CHECKPOINTS), steady));
+                + " the kill", run.steadyFromS(), RecoveryRun.WARM_UP_CHECKPOINTS), steady));
         md.append(row("whole run, the recovery included", whole));
         md.append(String.format("%nThroughput is records over the time from the first send to the last of them visible:"
                 + " it equals the offered rate while the cluster keeps up (raise `--rate` to find the ceiling). "
@@ -116,7 +117,7 @@ final class ClusterReport {
      * Records sent and visible per second and the latency of those visible (right axis), with the
      * kill, detection, restart and catch-up moments as vertical lines.
      */
-    static void chart(Run run, Path file) throws IOException {
+    static void chart(RecoveryRun run, Path file) throws IOException {
         Timeline.PerSecond p = run.timeline().perSecond();
         XYChart chart = new XYChartBuilder().width(1000).height(540)
                 .title(String.format("enrich on the local cluster: %,.0f events/s, checkpoint interval %s, kill -9 of %s",
@@ -139,7 +140,7 @@ final class ClusterReport {
 
         double top = Math.max(max(p.sent()), max(p.visible())) * 1.05;
         double first = run.timeline().firstSent();
-        ClusterBench.Recovery r = run.recovery();
+        RecoveryScenario.Recovery r = run.recovery();
         marker(chart, "kill -9", (r.killedAt() - first) / 1e9, top, new Color(214, 39, 40));
         marker(chart, "failure detected", (r.detectedAt() - first) / 1e9, top, new Color(255, 127, 14));
         marker(chart, "all subtasks RUNNING", (r.runningAt() - first) / 1e9, top, new Color(140, 86, 75));
