@@ -1,6 +1,5 @@
 package io.shopstream.embedded;
 
-import io.shopstream.common.config.CommandLine;
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.job.ShopJob;
@@ -25,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
@@ -47,8 +45,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * The whole suite on one machine, in one JVM: an in-JVM Kafka with the contract's topics, a
@@ -56,8 +52,8 @@ import sun.misc.SignalHandler;
  * the generator feeding the inputs. Prints a live view of the committed outputs every 5 s.
  *
  * <p>Over 300 lines because it is one lifecycle over shared fields (broker, MiniCluster, job ids,
- * publisher, watcher): start in order, view, stop in reverse order. The live view's formatting
- * is the piece that could move out next.
+ * publisher, watcher): start in order, view, stop in reverse order. The live view's formatting is
+ * {@link LiveView}; the command line and the signals that end a run are {@link EmbeddedMain}.
  */
 public final class EmbeddedSuite implements AutoCloseable {
 
@@ -295,54 +291,19 @@ public final class EmbeddedSuite implements AutoCloseable {
 
     /** The live view: inputs sent, job states, committed output counts, the newest outputs. */
     public void printView() {
-        long seconds = Duration.ofNanos(System.nanoTime() - startNanos).toSeconds();
-        StringBuilder sb = new StringBuilder();
-        ShopPublisher.Progress p = publisher.progress();
-        sb.append(String.format(Locale.ROOT, "---- %ds  generator: %,d events (%,.0f/s), %,d records in all%s%n",
-                seconds, p.events(), p.eventsPerSecond(), p.records(),
-                generatorFailure != null ? "  FAILED: " + generatorFailure.getMessage()
-                        : publisher.isDone() ? "  (done)" : ""));
-        sb.append("     jobs:");
+        Map<String, String> states = new LinkedHashMap<>();
         for (String job : jobs.keySet()) {
-            String state;
             try {
-                state = status(job).toString();
+                states.put(job, status(job).toString());
             } catch (Exception e) {
-                state = "?";
+                states.put(job, "?");
             }
-            sb.append(' ').append(job).append(' ').append(state);
         }
-        sb.append(String.format("%n     committed:"));
-        watcher.counts().forEach((topic, n) -> {
-            if (n > 0 || isJobOutput(topic)) {
-                sb.append(String.format(Locale.ROOT, " %s %,d", topic, n));
-            }
-        });
-        sb.append(System.lineSeparator());
-        // The newest of each output: two enriched events, then one of everything else.
-        sample(sb, "enriched ", watcher.newest(ShopOptions.TOPIC_ENRICHED.defaultValue()), 2);
-        sample(sb, "dlq      ", watcher.newest(ShopOptions.TOPIC_DLQ.defaultValue()), 1);
-        sample(sb, "window   ", watcher.newest(ShopOptions.TOPIC_CATEGORY_STATS.defaultValue()), 1);
-        sample(sb, "session  ", watcher.newest(ShopOptions.TOPIC_SESSIONS.defaultValue()), 1);
-        sample(sb, "paid     ", watcher.newest(ShopOptions.TOPIC_ORDERS_PAID.defaultValue()), 1);
-        sample(sb, "unpaid   ", watcher.newest(ShopOptions.TOPIC_ORDERS_UNPAID.defaultValue()), 1);
-        sample(sb, "orphaned ", watcher.newest(ShopOptions.TOPIC_PAYMENTS_ORPHANED.defaultValue()), 1);
-        out.print(sb);
+        String note = generatorFailure != null ? "  FAILED: " + generatorFailure.getMessage()
+                : publisher.isDone() ? "  (done)" : "";
+        out.print(LiveView.format(Duration.ofNanos(System.nanoTime() - startNanos), publisher.progress(), note, states,
+                watcher));
         out.flush();
-    }
-
-    private static void sample(StringBuilder sb, String label, List<String> newest, int lines) {
-        for (String value : newest.subList(Math.max(0, newest.size() - lines), newest.size())) {
-            sb.append("     ").append(label).append(abbreviate(value, 150)).append(System.lineSeparator());
-        }
-    }
-
-    private static boolean isJobOutput(String topic) {
-        return topic.equals(ShopOptions.TOPIC_ENRICHED.defaultValue()) || topic.equals(ShopOptions.TOPIC_DLQ.defaultValue());
-    }
-
-    private static String abbreviate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max - 3) + "...";
     }
 
     // ---- stopping ----
@@ -438,53 +399,5 @@ public final class EmbeddedSuite implements AutoCloseable {
         } catch (IOException e) {
             // leftovers in the git-ignored run folder are harmless
         }
-    }
-
-    /**
-     * Ctrl-C (SIGINT) and SIGTERM end the run in order: this JVM's shutdown hooks would run
-     * concurrently with our stopping (Kafka's test kit, for one, deletes the broker's folder from
-     * a hook while the broker still runs). A second signal exits at once.
-     */
-    @SuppressWarnings("restriction")
-    private static void onStopSignal(EmbeddedSuite suite) {
-        AtomicBoolean signalled = new AtomicBoolean();
-        SignalHandler handler = signal -> {
-            if (signalled.compareAndSet(false, true)) {
-                System.out.println();
-                System.out.println("Stopping (" + signal.getName() + ") ... press Ctrl-C again to exit at once.");
-                suite.requestStop();
-            } else {
-                Runtime.getRuntime().halt(130);
-            }
-        };
-        for (String name : List.of("INT", "TERM")) {
-            try {
-                Signal.handle(new Signal(name), handler);
-            } catch (IllegalArgumentException e) {
-                // signal not available on this platform: the JVM default applies
-            }
-        }
-    }
-
-    public static void main(String[] args) throws Exception {
-        if (System.getProperty("log4j2.configurationFile") == null) {
-            System.setProperty("log4j2.configurationFile", LOG_CONFIG);
-        }
-        if (CommandLine.wantsHelp(args)) {
-            System.out.println(EmbeddedOptions.usage());
-            return;
-        }
-        CommandLine.exitOnError("shopstream-embedded", () -> run(EmbeddedOptions.parse(args)));
-    }
-
-    private static void run(EmbeddedOptions options) throws Exception {
-        EmbeddedSuite suite = start(options, System.out);
-        onStopSignal(suite);
-        try {
-            suite.awaitEnd();
-        } finally {
-            suite.close();
-        }
-        System.exit(0); // some Kafka and Flink threads are not daemons
     }
 }
