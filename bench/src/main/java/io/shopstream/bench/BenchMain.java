@@ -133,7 +133,8 @@ public final class BenchMain {
         return file;
     }
 
-    static String machine() {
+    /** The machine a measurement ran on, for the reports: cores, memory, OS, Java, time. */
+    public static String machine() {
         var os = ManagementFactory.getOperatingSystemMXBean();
         long memory = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize() : -1;
         return String.format("%d cores, %.1f GiB memory, %s %s, Java %s (%s), measured %s",

@@ -2,6 +2,7 @@ package io.shopstream.bench.cluster;
 
 import static io.shopstream.bench.cluster.BenchCluster.OUT;
 
+import io.shopstream.bench.BenchMain;
 import io.shopstream.cluster.Await;
 import io.shopstream.cluster.InputFeed;
 import io.shopstream.common.config.JobConfig;
@@ -54,7 +55,7 @@ final class CeilingScenario {
 
         bench.phase("verify", "enrich's output against PlainEnrich over the same topics");
         OutputCheck check = OutputCheck.of(bench.cluster.bootstrapServers());
-        CeilingRun ceiling = new CeilingRun(o, bench.minPause, ClusterBench.machine(), bench.jobId(),
+        CeilingRun ceiling = new CeilingRun(o, bench.minPause, BenchMain.machine(), bench.jobId(),
                 timeline.window(Long.MAX_VALUE), sentS, plain.enrichedCount(), plainS, checkpoints, check);
         CeilingRun.write(ceiling);
         ceiling.printSummary(OUT);

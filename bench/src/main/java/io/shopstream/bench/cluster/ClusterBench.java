@@ -1,9 +1,6 @@
 package io.shopstream.bench.cluster;
 
 import io.shopstream.common.config.CommandLine;
-import java.lang.management.ManagementFactory;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 /**
  * {@code bin/shopstream-bench cluster}: on the local cluster (a Kafka broker, a JobManager and
@@ -41,13 +38,5 @@ public final class ClusterBench {
         try (BenchCluster bench = BenchCluster.start(options)) {
             return options.ceiling() ? CeilingScenario.run(bench) : RecoveryScenario.run(bench);
         }
-    }
-
-    static String machine() {
-        var os = ManagementFactory.getOperatingSystemMXBean();
-        long memory = os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize() : -1;
-        return String.format("%d cores, %.1f GiB memory, %s %s, Java %s, %s", Runtime.getRuntime().availableProcessors(),
-                memory / 1024.0 / 1024 / 1024, System.getProperty("os.name"), System.getProperty("os.arch"),
-                System.getProperty("java.version"), Instant.now().truncatedTo(ChronoUnit.SECONDS));
     }
 }

@@ -2,6 +2,7 @@ package io.shopstream.bench.cluster;
 
 import static io.shopstream.bench.cluster.BenchCluster.OUT;
 
+import io.shopstream.bench.BenchMain;
 import io.shopstream.cluster.Await;
 import io.shopstream.cluster.InputFeed;
 import io.shopstream.cluster.TaskManagerKill;
@@ -54,7 +55,7 @@ final class RecoveryScenario {
 
         bench.phase("verify", "enrich's output against PlainEnrich over the same topics");
         OutputCheck check = OutputCheck.of(bench.cluster.bootstrapServers());
-        RecoveryRun run = new RecoveryRun(o, bench.minPause, ClusterBench.machine(), jobId, bench.data.reference().size(),
+        RecoveryRun run = new RecoveryRun(o, bench.minPause, BenchMain.machine(), jobId, bench.data.reference().size(),
                 steadyFrom, recovery, bench.checkpointStats(), timeline, check);
         ClusterReport.write(run);
         run.printSummary(OUT);
