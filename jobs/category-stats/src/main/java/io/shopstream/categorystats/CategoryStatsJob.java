@@ -50,7 +50,8 @@ public final class CategoryStatsJob extends ShopJob {
     private CategoryStatsJob() {
         super(NAME, new KafkaStartupCheck.Topics(
                 List.of(ShopOptions.TOPIC_ENRICHED),
-                List.of(ShopOptions.TOPIC_CATEGORY_STATS, ShopOptions.TOPIC_CATEGORY_STATS_LATE, ShopOptions.TOPIC_DLQ)), CategoryStatsOptions.ALL);
+                List.of(ShopOptions.TOPIC_CATEGORY_STATS, ShopOptions.TOPIC_CATEGORY_STATS_LATE, ShopOptions.TOPIC_DLQ)),
+                CategoryStatsOptions.ALL);
     }
 
     /** What the job writes: window totals and the events that were too late (or from the future). */

@@ -44,7 +44,8 @@ public final class EnrichJob extends ShopJob {
     private EnrichJob() {
         super(NAME, new KafkaStartupCheck.Topics(
                 List.of(ShopOptions.TOPIC_EVENTS, ShopOptions.TOPIC_PRODUCTS, ShopOptions.TOPIC_CUSTOMERS),
-                List.of(ShopOptions.TOPIC_ENRICHED, ShopOptions.TOPIC_DLQ)), EnrichOptions.ALL);
+                List.of(ShopOptions.TOPIC_ENRICHED, ShopOptions.TOPIC_DLQ)),
+                EnrichOptions.ALL);
     }
 
     /** What the job writes. */

@@ -62,7 +62,8 @@ public final class PaymentsJob extends ShopJob {
         super(NAME, new KafkaStartupCheck.Topics(
                 List.of(ShopOptions.TOPIC_ENRICHED, ShopOptions.TOPIC_PAYMENTS),
                 List.of(ShopOptions.TOPIC_ORDERS_PAID, ShopOptions.TOPIC_ORDERS_UNPAID,
-                        ShopOptions.TOPIC_PAYMENTS_ORPHANED, ShopOptions.TOPIC_DLQ)), PaymentsOptions.ALL);
+                        ShopOptions.TOPIC_PAYMENTS_ORPHANED, ShopOptions.TOPIC_DLQ)),
+                PaymentsOptions.ALL);
     }
 
     /** What the job writes. */

@@ -42,7 +42,8 @@ public final class SessionsJob extends ShopJob {
     private SessionsJob() {
         super(NAME, new KafkaStartupCheck.Topics(
                 List.of(ShopOptions.TOPIC_ENRICHED),
-                List.of(ShopOptions.TOPIC_SESSIONS, ShopOptions.TOPIC_SESSIONS_LATE, ShopOptions.TOPIC_DLQ)), SessionsOptions.ALL);
+                List.of(ShopOptions.TOPIC_SESSIONS, ShopOptions.TOPIC_SESSIONS_LATE, ShopOptions.TOPIC_DLQ)),
+                SessionsOptions.ALL);
     }
 
     /** What the job writes: sessions and the events that were too late (or from the future). */
