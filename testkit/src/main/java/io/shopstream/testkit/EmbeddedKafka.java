@@ -251,7 +251,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         Await.until(() -> {
             try {
                 return admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
             } catch (java.util.concurrent.ExecutionException e) {
                 if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
                     return false; // the new topics' metadata has not reached the broker yet

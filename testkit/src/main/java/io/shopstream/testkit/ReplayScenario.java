@@ -97,7 +97,8 @@ public final class ReplayScenario {
                 JobClient client = bed.start(config, 2, JobHooks.NONE);
                 for (int c = 1; c < chunks; c++) {
                     Thread.sleep(300); // the pace of the feed, not a wait
-                    EnrichedInput.write(kafka, topic, EnrichedInput.slice(input, longest * c / chunks, longest * (c + 1) / chunks));
+                    EnrichedInput.write(kafka, topic,
+                            EnrichedInput.slice(input, longest * c / chunks, longest * (c + 1) / chunks));
                 }
                 finish(bed, config, client);
             }
