@@ -137,20 +137,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         Properties props = new Properties();
         props.putAll(secured.clientProperties(secured.password()));
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, securedBootstrapServers());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
+        Await.until(() -> {
             try (Admin admin = Admin.create(props)) {
                 admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
-                return;
+                return true;
             } catch (java.util.concurrent.ExecutionException e) {
                 // The credential reaches the broker through the metadata log a moment after it is stored.
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException)
-                        || System.nanoTime() > deadline) {
-                    throw e;
+                if (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException) {
+                    return false;
                 }
-                Thread.sleep(200);
+                throw e;
             }
-        }
+        }, Duration.ofSeconds(30), "the secured listener to accept " + SECURED_USER);
     }
 
     /** The broker and client sides of the SASL_SSL listener: a certificate for 127.0.0.1 and a password. */
@@ -250,27 +248,19 @@ public final class EmbeddedKafka implements AutoCloseable {
      * "not the leader", and a producer that writes then may delay or lose records.
      */
     private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            boolean ready;
+        Await.until(() -> {
             try {
-                ready = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                return admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
             } catch (java.util.concurrent.ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
-                    throw e;
+                if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                    return false; // the new topics' metadata has not reached the broker yet
                 }
-                ready = false; // the new topics' metadata has not reached the broker yet
+                throw e;
             }
-            if (ready) {
-                awaitLeadersServing(admin, topics);
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Partitions of " + topics + " have no leader after 60 s");
-            }
-            Thread.sleep(100);
-        }
+        }, Duration.ofSeconds(60), "a leader for every partition of " + topics);
+        awaitLeadersServing(admin, topics);
     }
 
     /**

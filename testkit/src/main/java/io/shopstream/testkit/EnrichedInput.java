@@ -6,30 +6,26 @@ import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.Enrichment;
 import io.shopstream.common.model.EventType;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Input for the jobs that read {@code shop.events.enriched} (category-stats, sessions): seeded
- * random enriched events per partition, written straight into the topic, and the helpers to run
+ * random enriched events per partition, written straight into the topic. {@link JobTestbed} runs
  * such a job to a known end (all input consumed, then stop with drain).
  */
 public final class EnrichedInput {
+
+    /** The ids of {@link #withOddities}' oddities, sorted: the late topics must hold exactly these. */
+    public static final List<String> ODDITIES = List.of("from-2099", "late-2h");
 
     private EnrichedInput() {}
 
@@ -118,39 +114,42 @@ public final class EnrichedInput {
     }
 
     /**
-     * Waits until the consumer group has committed (on a completed checkpoint) the end offset of
-     * every partition of {@code topic}: the job has read everything and checkpointed after it.
+     * Seeded input ({@link #random}: 4 partitions, 240 customers, 8 categories, 400 ms apart,
+     * disorder within 4 s) with two oddities in the second half: {@code late-2h}, an order 2 h
+     * behind the stream in partition 1, and {@code from-2099}, a view from the future in partition 2.
      */
-    public static void awaitConsumed(EmbeddedKafka kafka, String groupId, String topic, Duration timeout)
-            throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = kafka.admin()) {
-            while (true) {
-                int count = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-                Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-                for (int p = 0; p < count; p++) {
-                    latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-                }
-                Map<TopicPartition, Long> end = admin.listOffsets(latest).all().get().entrySet().stream()
-                        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                        admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
-                boolean done = end.entrySet().stream().allMatch(e -> e.getValue() == 0
-                        || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue()));
-                if (done) {
-                    return;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Job did not consume " + topic + " in time: end " + end
-                            + ", committed " + committed);
-                }
-                Thread.sleep(100);
-            }
+    public static List<List<EnrichedEvent>> withOddities(long seed, int perPartition, long t0) {
+        List<List<EnrichedEvent>> result = new ArrayList<>();
+        for (List<EnrichedEvent> p : random(seed, 4, perPartition, 240, 8, t0, 400, 4_000)) {
+            result.add(new ArrayList<>(p));
+        }
+        int mid = perPartition * 3 / 4;
+        EnrichedEvent anchor = result.get(1).get(mid);
+        result.get(1).add(mid,
+                event("late-2h", EventType.ORDER, anchor.customerId(), "cat-1", anchor.ts() - 7_200_000));
+        EnrichedEvent future = result.get(2).get(mid);
+        result.get(2).add(mid, event("from-2099", EventType.VIEW, future.customerId(), "cat-2",
+                Instant.parse("2099-06-01T00:00:00Z").toEpochMilli()));
+        return result;
+    }
+
+    /**
+     * Writes events {@code from} onwards in {@code chunks} slices 250 ms apart, so that checkpoints
+     * complete in between (the pace of the feed, not a wait).
+     */
+    public static void writePaced(EmbeddedKafka kafka, String topic, List<List<EnrichedEvent>> input, int from,
+            int chunks) throws InterruptedException {
+        int longest = input.stream().mapToInt(List::size).max().orElse(0);
+        for (int c = 0; c < chunks; c++) {
+            int a = from + (longest - from) * c / chunks;
+            int b = from + (longest - from) * (c + 1) / chunks;
+            write(kafka, topic, slice(input, a, b));
+            Thread.sleep(250);
         }
     }
 
-    /** Stops the job with a savepoint; {@code drain} first advances event time to the end (all windows fire). */
-    public static String stop(JobClient job, boolean drain, String savepointDir) throws Exception {
-        return job.stopWithSavepoint(drain, savepointDir, SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
+    /** The events' ids, sorted. */
+    public static List<String> ids(List<EnrichedEvent> events) {
+        return events.stream().map(EnrichedEvent::eventId).sorted().toList();
     }
 }

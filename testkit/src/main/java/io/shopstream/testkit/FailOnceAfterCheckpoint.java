@@ -3,78 +3,87 @@ package io.shopstream.testkit;
 import io.shopstream.common.job.JobHooks;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.testutils.junit.SharedObjectsExtension;
+import org.apache.flink.testutils.junit.SharedReference;
 
 /**
  * Failure injection for MiniCluster tests: passes records through and throws once, in the first
  * attempt, on the first record after a checkpoint has completed that was taken after at least
  * {@code afterRecords} records went through. The job then restarts from that checkpoint.
  *
- * <p>The "failed already" flag is JVM-wide (the MiniCluster runs in the test's JVM); call {@link
- * #reset()} before each test.
+ * <p>Whether it has failed lives in Flink's {@link SharedObjectsExtension}, one per test: the
+ * injector's instances (re-created on restart) and the test see the same flag, and no test sees
+ * another's.
  */
 public final class FailOnceAfterCheckpoint<T> extends RichMapFunction<T, T> implements CheckpointListener {
 
     private static final long serialVersionUID = 1L;
 
-    private static final AtomicBoolean FAILED = new AtomicBoolean();
-    private static final AtomicLong SEEN = new AtomicLong();
-    private static final AtomicBoolean ARMED = new AtomicBoolean();
-
+    private final SharedReference<Progress> progress;
     private final long afterRecords;
 
-    private FailOnceAfterCheckpoint(long afterRecords) {
+    private FailOnceAfterCheckpoint(SharedReference<Progress> progress, long afterRecords) {
+        this.progress = progress;
         this.afterRecords = afterRecords;
     }
 
-    /** Inserts the injector after {@code stream} (parallelism of the stream, chained). */
-    public static <T> DataStream<T> inject(DataStream<T> stream, long afterRecords, TypeInformation<T> type) {
-        return stream.map(new FailOnceAfterCheckpoint<T>(afterRecords), type)
-                .name("Failure injector")
-                .uid("failure-injector");
+    /** A new injection, whose state lives in {@code shared} (for the running test). */
+    public static Injection in(SharedObjectsExtension shared) {
+        return new Injection(shared.add(new Progress()));
     }
 
-    /** The injector as a {@link JobHooks.Tap}, for a job's tap point. */
-    public static JobHooks.Tap tap(long afterRecords) {
-        return new JobHooks.Tap() {
-            @Override
-            public <T> DataStream<T> apply(DataStream<T> stream) {
-                return inject(stream, afterRecords, stream.getType());
-            }
-        };
+    /** The test's side of one injection: the tap that inserts it into a job, and whether it struck. */
+    public static final class Injection {
+
+        private final SharedReference<Progress> progress;
+
+        private Injection(SharedReference<Progress> progress) {
+            this.progress = progress;
+        }
+
+        /** The injector as a {@link JobHooks.Tap} for a job's tap point (parallelism of the stream, chained). */
+        public JobHooks.Tap tap(long afterRecords) {
+            return new JobHooks.Tap() {
+                @Override
+                public <T> DataStream<T> apply(DataStream<T> stream) {
+                    return stream.map(new FailOnceAfterCheckpoint<T>(progress, afterRecords), stream.getType())
+                            .name("Failure injector")
+                            .uid("failure-injector");
+                }
+            };
+        }
+
+        /** Whether the failure has been injected. */
+        public boolean hasFailed() {
+            return progress.get().failed.get();
+        }
     }
 
-    public static void reset() {
-        FAILED.set(false);
-        SEEN.set(0);
-        ARMED.set(false);
+    /** What every instance of one injection shares, across restarts. */
+    private static final class Progress {
+        final AtomicBoolean failed = new AtomicBoolean();
+        final AtomicLong seen = new AtomicLong();
+        final AtomicBoolean armed = new AtomicBoolean();
     }
-
-    /** Whether the failure has been injected. */
-    public static boolean hasFailed() {
-        return FAILED.get();
-    }
-
-    @Override
-    public void open(OpenContext openContext) {}
 
     @Override
     public T map(T value) {
-        SEEN.incrementAndGet();
-        if (ARMED.get() && FAILED.compareAndSet(false, true)) {
-            throw new InjectedFailure("Injected failure after a completed checkpoint, " + SEEN.get() + " records in");
+        Progress p = progress.get();
+        long seen = p.seen.incrementAndGet();
+        if (p.armed.get() && p.failed.compareAndSet(false, true)) {
+            throw new InjectedFailure("Injected failure after a completed checkpoint, " + seen + " records in");
         }
         return value;
     }
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
-        if (!FAILED.get() && SEEN.get() >= afterRecords) {
-            ARMED.set(true);
+        Progress p = progress.get();
+        if (!p.failed.get() && p.seen.get() >= afterRecords) {
+            p.armed.set(true);
         }
     }
 

@@ -2,6 +2,7 @@ package io.shopstream.testkit;
 
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
+import io.shopstream.common.job.JobHooks;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.EventType;
 import java.time.Duration;
@@ -44,12 +45,6 @@ public final class ReplayScenario {
         RESUMED_AT_ANOTHER_PARALLELISM
     }
 
-    /** Starts the job under test: from {@code savepoint} unless null, failing once after {@code failAfter} records unless negative. */
-    @FunctionalInterface
-    public interface JobStarter {
-        JobClient start(JobConfig config, int parallelism, String savepoint, long failAfter) throws Exception;
-    }
-
     private ReplayScenario() {}
 
     /**
@@ -85,9 +80,13 @@ public final class ReplayScenario {
                 .sorted().toList();
     }
 
-    /** Feeds {@code input} to the job as {@code mode} says and stops it with a drain (every window fires). */
-    public static void run(Mode mode, EmbeddedKafka kafka, JobConfig config, String group, List<List<EnrichedEvent>> input,
-            JobStarter job, String savepoints) throws Exception {
+    /**
+     * Feeds {@code input} to the testbed's job as {@code mode} says and stops it with a drain (every
+     * window fires); a failure is injected at the job's tap point {@code tapPoint}.
+     */
+    public static void run(Mode mode, JobTestbed bed, JobConfig config, List<List<EnrichedEvent>> input,
+            String tapPoint) throws Exception {
+        EmbeddedKafka kafka = bed.kafka();
         String topic = config.get(ShopOptions.TOPIC_ENRICHED);
         int longest = input.stream().mapToInt(List::size).max().orElse(0);
         switch (mode) {
@@ -95,27 +94,28 @@ public final class ReplayScenario {
                 // Live data: some there when the job starts, the rest arriving while it runs.
                 int chunks = 10;
                 EnrichedInput.write(kafka, topic, EnrichedInput.slice(input, 0, longest / chunks));
-                JobClient client = job.start(config, 2, null, -1);
+                JobClient client = bed.start(config, 2, JobHooks.NONE);
                 for (int c = 1; c < chunks; c++) {
-                    Thread.sleep(300);
-                    EnrichedInput.write(kafka, topic, EnrichedInput.slice(input, longest * c / chunks, longest * (c + 1) / chunks));
+                    Thread.sleep(300); // the pace of the feed, not a wait
+                    EnrichedInput.write(kafka, topic,
+                            EnrichedInput.slice(input, longest * c / chunks, longest * (c + 1) / chunks));
                 }
-                finish(kafka, config, group, client, savepoints);
+                finish(bed, config, client);
             }
             case BACKLOG -> {
                 EnrichedInput.write(kafka, topic, input);
-                finish(kafka, config, group, job.start(config, BACKLOG_PARALLELISM, null, -1), savepoints);
+                finish(bed, config, bed.start(config, BACKLOG_PARALLELISM, JobHooks.NONE));
             }
             case BACKLOG_WITH_A_FAILURE -> {
                 // Armed by the first checkpoint after the first half; fails on the first record of
                 // the second half, which then is a backlog read again from that checkpoint.
-                FailOnceAfterCheckpoint.reset();
+                FailOnceAfterCheckpoint.Injection failure = bed.failOnceAfterCheckpoint();
                 EnrichedInput.write(kafka, topic, EnrichedInput.slice(input, 0, longest / 2));
-                JobClient client = job.start(config, BACKLOG_PARALLELISM, null, 1);
-                awaitConsumed(kafka, config, group);
+                JobClient client = bed.start(config, BACKLOG_PARALLELISM, JobHooks.NONE.tap(tapPoint, failure.tap(1)));
+                bed.awaitConsumed(config);
                 EnrichedInput.write(kafka, topic, EnrichedInput.slice(input, longest / 2, longest));
-                finish(kafka, config, group, client, savepoints);
-                if (!FailOnceAfterCheckpoint.hasFailed()) {
+                finish(bed, config, client);
+                if (!failure.hasFailed()) {
                     throw new AssertionError("the failure was not injected");
                 }
             }
@@ -130,22 +130,17 @@ public final class ReplayScenario {
                     after.add(events.subList(at, events.size()));
                 }
                 EnrichedInput.write(kafka, topic, before);
-                JobClient client = job.start(config, BACKLOG_PARALLELISM, null, -1);
-                awaitConsumed(kafka, config, group);
-                String savepoint = EnrichedInput.stop(client, false, savepoints);
+                JobClient client = bed.start(config, BACKLOG_PARALLELISM, JobHooks.NONE);
+                bed.awaitConsumed(config);
+                String savepoint = bed.stop(client, false);
                 EnrichedInput.write(kafka, topic, after);
-                finish(kafka, config, group, job.start(config, 2, savepoint, -1), savepoints);
+                finish(bed, config, bed.start(config, 2, JobHooks.NONE, savepoint));
             }
         }
     }
 
-    private static void finish(EmbeddedKafka kafka, JobConfig config, String group, JobClient client, String savepoints)
-            throws Exception {
-        awaitConsumed(kafka, config, group);
-        EnrichedInput.stop(client, true, savepoints);
-    }
-
-    private static void awaitConsumed(EmbeddedKafka kafka, JobConfig config, String group) throws Exception {
-        EnrichedInput.awaitConsumed(kafka, group, config.get(ShopOptions.TOPIC_ENRICHED), Duration.ofSeconds(180));
+    private static void finish(JobTestbed bed, JobConfig config, JobClient client) throws Exception {
+        bed.awaitConsumed(config);
+        bed.stop(client, true);
     }
 }

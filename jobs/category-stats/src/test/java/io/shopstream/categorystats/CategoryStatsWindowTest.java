@@ -1,6 +1,10 @@
 package io.shopstream.categorystats;
 
 import static io.shopstream.testkit.EnrichedInput.event;
+import static io.shopstream.testkit.Harnesses.forward;
+import static io.shopstream.testkit.Harnesses.send;
+import static io.shopstream.testkit.Harnesses.sideOutput;
+import static io.shopstream.testkit.Harnesses.take;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstream.common.model.CategoryStats;
@@ -22,8 +26,6 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.transformations.OneInputTransformation;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -56,25 +58,6 @@ class CategoryStatsWindowTest {
         return h;
     }
 
-    private static void send(OneInputStreamOperatorTestHarness<EnrichedEvent, ?> h, EnrichedEvent e) throws Exception {
-        h.processElement(e, e.ts());
-    }
-
-    private static List<CategoryStats> take(KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, CategoryStats> h) {
-        List<CategoryStats> out = new ArrayList<>(h.extractOutputValues());
-        h.getOutput().clear();
-        out.sort(BY_KEY_AND_REVISION);
-        return out;
-    }
-
-    private static List<EnrichedEvent> late(KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, CategoryStats> h) {
-        List<EnrichedEvent> out = new ArrayList<>();
-        if (h.getSideOutput(CategoryStatsJob.TOO_LATE) != null) {
-            h.getSideOutput(CategoryStatsJob.TOO_LATE).forEach(r -> out.add(r.getValue()));
-        }
-        return out;
-    }
-
     @Test
     void firesWhenTheWatermarkPassesTheEndWithExactTotals() throws Exception {
         try (var h = harness(MINUTE, MINUTE)) {
@@ -87,9 +70,9 @@ class CategoryStatsWindowTest {
             send(h, event("e5", EventType.VIEW, "c3", "toys", T0 + 5_000));
             send(h, event("e6", EventType.VIEW, "c3", "books", T0 + 60_000)); // next window
             h.processWatermark(T0 + 59_998);
-            assertThat(take(h)).isEmpty();
+            assertThat(take(h, BY_KEY_AND_REVISION)).isEmpty();
             h.processWatermark(T0 + 59_999);
-            assertThat(take(h))
+            assertThat(take(h, BY_KEY_AND_REVISION))
                     .containsExactly(
                             new CategoryStats("books", T0, T0 + 60_000, 2, 1, 1, order.quantity(), order.amountCents(), 2, 0),
                             new CategoryStats("toys", T0, T0 + 60_000, 1, 0, 0, 0, 0, 1, 0));
@@ -102,12 +85,12 @@ class CategoryStatsWindowTest {
             h.open();
             send(h, event("e1", EventType.VIEW, "c1", "books", T0 + 1_000));
             h.processWatermark(T0 + 70_000);
-            assertThat(take(h)).extracting(CategoryStats::revision, CategoryStats::views).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple(0, 1L));
+            assertThat(take(h, BY_KEY_AND_REVISION)).extracting(CategoryStats::revision, CategoryStats::views)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(0, 1L));
 
             send(h, event("e2", EventType.VIEW, "c2", "books", T0 + 10_000));
             send(h, event("e3", EventType.VIEW, "c2", "books", T0 + 20_000));
-            assertThat(take(h))
+            assertThat(take(h, BY_KEY_AND_REVISION))
                     .extracting(CategoryStats::revision, CategoryStats::views, CategoryStats::uniqueCustomers)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(1, 2L, 2L),
                             org.assertj.core.groups.Tuple.tuple(2, 3L, 2L));
@@ -115,12 +98,12 @@ class CategoryStatsWindowTest {
             // The window accepts events until the watermark reaches end - 1 + lateness.
             h.processWatermark(T0 + 60_000 - 1 + 60_000 - 1);
             send(h, event("e4", EventType.VIEW, "c3", "books", T0 + 30_000));
-            assertThat(take(h)).extracting(CategoryStats::revision).containsExactly(3);
+            assertThat(take(h, BY_KEY_AND_REVISION)).extracting(CategoryStats::revision).containsExactly(3);
             h.processWatermark(T0 + 60_000 - 1 + 60_000);
             EnrichedEvent tooLate = event("e5", EventType.VIEW, "c4", "books", T0 + 40_000);
             send(h, tooLate);
-            assertThat(take(h)).isEmpty();
-            assertThat(late(h)).containsExactly(tooLate);
+            assertThat(take(h, BY_KEY_AND_REVISION)).isEmpty();
+            assertThat(sideOutput(h, CategoryStatsJob.TOO_LATE)).containsExactly(tooLate);
         }
     }
 
@@ -160,8 +143,9 @@ class CategoryStatsWindowTest {
                                 ArrivalReplay.harness(h, EnrichedEvent::ts)));
                 List<CategoryStats> expected = new ArrayList<>(oracle.result().stats());
                 expected.sort(BY_KEY_AND_REVISION);
-                assertThat(take(h)).as("seed %d", seed).isEqualTo(expected);
-                assertThat(late(h)).as("seed %d", seed).containsExactlyInAnyOrderElementsOf(oracle.result().late());
+                assertThat(take(h, BY_KEY_AND_REVISION)).as("seed %d", seed).isEqualTo(expected);
+                assertThat(sideOutput(h, CategoryStatsJob.TOO_LATE)).as("seed %d", seed)
+                        .containsExactlyInAnyOrderElementsOf(oracle.result().late());
                 assertThat(expected.stream().anyMatch(s -> s.revision() > 0)).isTrue();
                 assertThat(oracle.result().late()).isNotEmpty();
                 // Accounting: every event is in the final revision of its window or late.
@@ -194,7 +178,7 @@ class CategoryStatsWindowTest {
             send(keeper, event("e9", EventType.VIEW, "c9", "books", T0 + 200_000));
             keeper.processWatermark(T0 + 195_000);
             forward(keeper, window);
-            assertThat(take(window)).extracting(CategoryStats::views).containsExactly(5L);
+            assertThat(take(window, BY_KEY_AND_REVISION)).extracting(CategoryStats::views).containsExactly(5L);
             keeperState = keeper.snapshot(1, 1);
             windowState = window.snapshot(1, 1);
         }
@@ -206,7 +190,7 @@ class CategoryStatsWindowTest {
             window.open();
             send(window, replayedLate);
             window.processWatermark(T0 + 300_000);
-            assertThat(take(window))
+            assertThat(take(window, BY_KEY_AND_REVISION))
                     .as("the naive graph re-emits the purged window with a partial count")
                     .contains(new CategoryStats("books", T0, T0 + 60_000, 1, 0, 0, 0, 0, 1, 0));
         }
@@ -223,23 +207,8 @@ class CategoryStatsWindowTest {
             keeper.processWatermark(T0 + 25_000); // the source's rebuilt watermark
             keeper.processWatermark(T0 + 300_000);
             forward(keeper, window);
-            assertThat(take(window)).extracting(CategoryStats::windowStart).doesNotContain(T0);
-            assertThat(late(window)).containsExactly(replayedLate);
+            assertThat(take(window, BY_KEY_AND_REVISION)).extracting(CategoryStats::windowStart).doesNotContain(T0);
+            assertThat(sideOutput(window, CategoryStatsJob.TOO_LATE)).containsExactly(replayedLate);
         }
-    }
-
-    /** Moves the keeper's output into the window operator in order, as the forward connection does. */
-    private static void forward(OneInputStreamOperatorTestHarness<EnrichedEvent, EnrichedEvent> from,
-            KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, CategoryStats> to) throws Exception {
-        for (Object element : from.getOutput()) {
-            if (element instanceof Watermark w) {
-                to.processWatermark(w);
-            } else if (element instanceof StreamRecord<?> r) {
-                @SuppressWarnings("unchecked")
-                StreamRecord<EnrichedEvent> record = (StreamRecord<EnrichedEvent>) r;
-                to.processElement(record);
-            }
-        }
-        from.getOutput().clear();
     }
 }

@@ -1,46 +1,39 @@
 package io.shopstream.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
+import io.shopstream.common.enrich.EnrichmentPipeline;
 import io.shopstream.common.job.JobHooks;
-import io.shopstream.common.json.CustomerFormat;
 import io.shopstream.common.json.EnrichedEventFormat;
-import io.shopstream.common.json.EventFormat;
 import io.shopstream.common.json.InputDecoder;
 import io.shopstream.common.json.Json;
 import io.shopstream.common.json.Parsed;
-import io.shopstream.common.json.ProductFormat;
-import io.shopstream.common.kafka.KafkaIO;
-import io.shopstream.common.kafka.TopicReader;
-import io.shopstream.common.model.CustomerUpdate;
+import io.shopstream.common.model.Customer;
 import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.EnrichedEvent;
-import io.shopstream.common.model.Event;
-import io.shopstream.common.model.ProductUpdate;
+import io.shopstream.common.model.Product;
 import io.shopstream.generator.GeneratedRecord;
 import io.shopstream.generator.GeneratorSettings;
 import io.shopstream.generator.ShopGenerator;
 import io.shopstream.generator.Stream;
-import io.shopstream.testkit.ContractTopics;
+import io.shopstream.testkit.Await;
 import io.shopstream.testkit.EmbeddedKafka;
 import io.shopstream.testkit.FailOnceAfterCheckpoint;
+import io.shopstream.testkit.JobTestbed;
+import io.shopstream.testkit.compare.Difference;
+import io.shopstream.testkit.compare.KeyOrder;
+import io.shopstream.testkit.compare.TimeFields;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -52,32 +45,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class EnrichJobEndToEndTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final JobTestbed BED = JobTestbed.withSecuredListener(EnrichJob.JOB);
 
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.startWithSecuredListener();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    private static final InputDecoder<EnrichedEvent> ENRICHED =
+            new InputDecoder<>(new EnrichedEventFormat(), "test", 65_536);
 
     @Test
     void outputEqualsThePlainImplementationAndAccountingHolds() throws Exception {
-        runAndCompare("clean.", "hashmap", false, false);
+        runAndCompare("hashmap", false, false);
     }
 
     @Test
     void failureAfterACompletedCheckpointChangesNothing() throws Exception {
-        runAndCompare("failing.", "rocksdb", true, false);
+        runAndCompare("rocksdb", true, false);
     }
 
     /**
@@ -86,149 +66,155 @@ class EnrichJobEndToEndTest {
      */
     @Test
     void throughASaslSslListenerTheOutputIsTheSame() throws Exception {
-        runAndCompare("secured.", "rocksdb", false, true);
+        runAndCompare("rocksdb", false, true);
     }
 
-    private void runAndCompare(String prefix, String stateBackend, boolean injectFailure, boolean secured)
-            throws Exception {
-        List<String> args = new ArrayList<>(ContractTopics.createAll(kafka, 3, prefix));
-        args.addAll(secured
-                ? kafka.securedClientArgs(kafka.securedPassword())
-                : List.of("--kafka.bootstrap-servers", kafka.bootstrapServers()));
-        args.addAll(List.of(
-                "--kafka.group-id-prefix", prefix + "group",
-                "--kafka.transactional-id-prefix", prefix + "tx",
-                "--enrich.max-wait", "3s",
-                "-Dstate.backend.type=" + stateBackend,
-                "-Dexecution.checkpointing.interval=300ms",
-                "-Drestart-strategy.type=fixed-delay",
-                "-Drestart-strategy.fixed-delay.attempts=3",
-                "-Drestart-strategy.fixed-delay.delay=200ms"));
-        JobConfig config = EnrichJob.JOB.config(args.toArray(String[]::new));
+    /**
+     * Every counter of the job, exactly: each input's accepted and dead-lettered records, and the
+     * enricher's duplicates, events held for reference data, released without it after the
+     * maximum wait, and enriched events.
+     */
+    @Test
+    void everyCounterCountsExactlyWhatHappened() throws Exception {
+        JobConfig config = BED.config(1, "hashmap", "--enrich.max-wait", "10 s");
+        EmbeddedKafka kafka = BED.kafka();
+        String events = config.get(ShopOptions.TOPIC_EVENTS);
+        String customers = config.get(ShopOptions.TOPIC_CUSTOMERS);
+        String products = config.get(ShopOptions.TOPIC_PRODUCTS);
+        send(products, "p1", Json.writeString(new Product("p1", "Atlas", "books", 1_200)));
+        send(products, "p-bad", "{");
+        send(customers, "c1", Json.writeString(new Customer("c1", "NL", "new")));
+        send(customers, "c-bad", "{");
+        JobClient job = BED.start(config, 1, JobHooks.NONE);
+        BED.awaitConsumed(config, List.of(ShopOptions.TOPIC_PRODUCTS, ShopOptions.TOPIC_CUSTOMERS),
+                Duration.ofSeconds(60));
+
+        long ts = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
+        send(events, "c1", view("e1", "c1", "p1", ts)); // enriched at once
+        send(events, "c1", view("e1", "c1", "p1", ts)); // a duplicate
+        send(events, "c2", view("e2", "c2", "p1", ts + 1)); // held until c2 arrives
+        send(events, "c1", view("e3", "c1", "p9", ts + 2)); // held, released without p9 after the maximum wait
+        send(events, "c1", "{");
+        String enricher = EnrichmentPipeline.ENRICHER_NAME + ".";
+        Await.until(() -> BED.counters(job).getOrDefault(enricher + "heldForReferenceData", 0L) == 2,
+                Duration.ofSeconds(60), "e2 and e3 held");
+        send(customers, "c2", Json.writeString(new Customer("c2", "DE", "regular")));
+        Await.until(() -> kafka.readCommitted(config.get(ShopOptions.TOPIC_ENRICHED)).size() == 3,
+                JobTestbed.OUTPUT_TIMEOUT, "three enriched events");
+        BED.awaitConsumed(config);
+        BED.stop(job, false);
+
+        List<EnrichedEvent> enriched = BED.read(config.get(ShopOptions.TOPIC_ENRICHED), EnrichedEvent.class);
+        assertThat(enriched).extracting(EnrichedEvent::eventId, EnrichedEvent::country)
+                .containsExactlyInAnyOrder(tuple("e1", "NL"), tuple("e2", "DE"), tuple("e3", "NL"));
+        assertThat(BED.read(config.get(ShopOptions.TOPIC_DLQ), DeadLetter.class)).hasSize(3);
+        assertThat(BED.counters(job)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "Validate products.accepted", 1L,
+                "Validate products.deadLettered", 1L,
+                "Validate customers.accepted", 2L,
+                "Validate customers.deadLettered", 1L,
+                "Validate events.accepted", 4L,
+                "Validate events.deadLettered", 1L,
+                enricher + "duplicatesDropped", 1L,
+                enricher + "heldForReferenceData", 2L,
+                enricher + "releasedAfterMaxWait", 1L,
+                enricher + "enriched", 3L));
+    }
+
+    private static void send(String topic, String key, String value) {
+        BED.kafka().send(topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+        BED.kafka().flush();
+    }
+
+    private static String view(String eventId, String customerId, String productId, long ts) {
+        return String.format("{\"eventId\":\"%s\",\"type\":\"VIEW\",\"customerId\":\"%s\",\"productId\":\"%s\","
+                + "\"ts\":%d}", eventId, customerId, productId, ts);
+    }
+
+    private void runAndCompare(String stateBackend, boolean injectFailure, boolean secured) throws Exception {
+        EmbeddedKafka kafka = BED.kafka();
+        List<String> extra =
+                new ArrayList<>(List.of("--enrich.max-wait", "3s", "-Dexecution.checkpointing.interval=300ms"));
+        if (secured) {
+            extra.addAll(kafka.securedClientArgs(kafka.securedPassword()));
+        }
+        JobConfig config = BED.config(3, stateBackend, extra.toArray(String[]::new));
 
         // Reference data first, as the contract's exactness guarantee assumes; events follow while the job runs.
         List<GeneratedRecord> records = new ArrayList<>();
         new ShopGenerator(GeneratorSettings.fromArgs(
                 "--seed", "7", "--events", "6000", "--customers", "300", "--products", "80",
                 "--malformed-fraction", "0.03", "--duplicate-fraction", "0.03")).forEachRemaining(records::add);
-        List<GeneratedRecord> reference = records.stream().filter(r -> r.stream() != Stream.EVENTS && r.stream() != Stream.PAYMENTS).toList();
+        List<GeneratedRecord> reference =
+                records.stream().filter(r -> r.stream() != Stream.EVENTS && r.stream() != Stream.PAYMENTS).toList();
         List<GeneratedRecord> events = records.stream().filter(r -> r.stream() == Stream.EVENTS).toList();
-        produce(config, reference);
-
-        FailOnceAfterCheckpoint.reset();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(config.flinkConfiguration());
-        env.setParallelism(2);
-        EnrichJob.JOB.build(env, config, injectFailure
-                ? JobHooks.NONE.tap(EnrichJob.TAP_ENRICHED, FailOnceAfterCheckpoint.tap(events.size() / 3))
-                : JobHooks.NONE);
-        JobClient job = env.executeAsync("enrich under test");
-        try {
-            // The contract's exactness holds for reference data loaded before the events: wait
-            // until a completed checkpoint has read both reference topics to their end.
-            awaitReferenceDataLoaded(config);
-            Thread producer = new Thread(() -> producePaced(config, events));
-            producer.start();
-            producer.join();
-
-            PlainEnrich.Collected expected = new PlainEnrich.Collected();
-            PlainEnrich oracle = new PlainEnrich(config);
-            oracle.consumeToEnd(config, expected);
-
-            List<ConsumerRecord<byte[], byte[]>> enriched =
-                    awaitCount(config.get(ShopOptions.TOPIC_ENRICHED), expected.enriched.size());
-            List<ConsumerRecord<byte[], byte[]>> deadLetters =
-                    awaitCount(config.get(ShopOptions.TOPIC_DLQ), expected.deadLetters.size());
-            // A few more checkpoints: nothing else may show up.
-            Thread.sleep(1500);
-            enriched = kafka.readCommitted(config.get(ShopOptions.TOPIC_ENRICHED));
-            deadLetters = kafka.readCommitted(config.get(ShopOptions.TOPIC_DLQ));
-
-            if (injectFailure) {
-                assertThat(FailOnceAfterCheckpoint.hasFailed()).as("the failure was injected").isTrue();
-            }
-            // Exactly the oracle's enriched events, and per customer in input order.
-            assertThat(perCustomer(enriched.stream().map(r -> decodeEnriched(r)).toList()))
-                    .isEqualTo(perCustomer(expected.enriched));
-            assertThat(enriched).allSatisfy(r -> assertThat(new String(r.key())).isEqualTo(decodeEnriched(r).customerId()));
-            // Exactly the oracle's dead letters (the time they were dead-lettered aside).
-            assertThat(sorted(deadLetters.stream().map(r -> withoutTime(readDeadLetter(r))).toList()))
-                    .isEqualTo(sorted(expected.deadLetters.stream().map(EnrichJobEndToEndTest::withoutTime).toList()));
-            // Accounting per input: every record read is used, dead-lettered or a dropped duplicate.
-            List<DeadLetter> letters = deadLetters.stream().map(EnrichJobEndToEndTest::readDeadLetter).toList();
-            assertThat(oracle.recordsRead()).isEqualTo(reference.size() + events.size());
-            assertThat(oracle.duplicatesDropped()).isPositive();
-            assertThat(enriched.size() + from(letters, config.get(ShopOptions.TOPIC_EVENTS)) + oracle.duplicatesDropped())
-                    .isEqualTo(events.size());
-            assertThat(oracle.referenceUpdatesApplied()
-                            + from(letters, config.get(ShopOptions.TOPIC_PRODUCTS))
-                            + from(letters, config.get(ShopOptions.TOPIC_CUSTOMERS)))
-                    .isEqualTo(reference.size());
-        } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    private static void awaitReferenceDataLoaded(JobConfig config) throws InterruptedException {
-        String group = config.get(ShopOptions.GROUP_ID_PREFIX) + "-" + EnrichJob.NAME;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (TopicReader.lag(kafka.bootstrapServers(), group, config.get(ShopOptions.TOPIC_PRODUCTS))
-                        + TopicReader.lag(kafka.bootstrapServers(), group, config.get(ShopOptions.TOPIC_CUSTOMERS)) > 0) {
-            assertThat(System.nanoTime()).as("reference data loaded within 60 s").isLessThan(deadline);
-            Thread.sleep(200);
-        }
-    }
-
-    private static void produce(JobConfig config, List<GeneratedRecord> records) {
-        for (GeneratedRecord r : records) {
-            kafka.send(topicOf(config, r.stream()), r.key(), r.value());
+        for (GeneratedRecord r : reference) {
+            kafka.send(config.get(r.stream().topicOption()), r.key(), r.value());
         }
         kafka.flush();
+
+        FailOnceAfterCheckpoint.Injection failure = BED.failOnceAfterCheckpoint();
+        JobClient job = BED.start(config, 2, injectFailure
+                ? JobHooks.NONE.tap(EnrichJob.TAP_ENRICHED, failure.tap(events.size() / 3))
+                : JobHooks.NONE);
+        // The contract's exactness holds for reference data loaded before the events: wait
+        // until a completed checkpoint has read both reference topics to their end.
+        BED.awaitConsumed(config, List.of(ShopOptions.TOPIC_PRODUCTS, ShopOptions.TOPIC_CUSTOMERS),
+                Duration.ofSeconds(60));
+        producePaced(config, events);
+
+        PlainEnrich.Collected expected = new PlainEnrich.Collected();
+        PlainEnrich oracle = new PlainEnrich(config);
+        oracle.consumeToEnd(config, expected);
+
+        String enrichedTopic = config.get(ShopOptions.TOPIC_ENRICHED);
+        String dlqTopic = config.get(ShopOptions.TOPIC_DLQ);
+        Await.until(() -> kafka.readCommitted(enrichedTopic).size() >= expected.enriched.size()
+                        && kafka.readCommitted(dlqTopic).size() >= expected.deadLetters.size(),
+                JobTestbed.OUTPUT_TIMEOUT, "the oracle's count of enriched events and dead letters");
+        BED.awaitCheckpoints(job, 3); // nothing else may show up
+        List<ConsumerRecord<byte[], byte[]>> enriched = kafka.readCommitted(enrichedTopic);
+        List<DeadLetter> letters = BED.read(dlqTopic, DeadLetter.class);
+
+        if (injectFailure) {
+            assertThat(failure.hasFailed()).as("the failure was injected").isTrue();
+        }
+        // Exactly the oracle's enriched events, and per customer in input order.
+        List<EnrichedEvent> actual = enriched.stream().map(EnrichJobEndToEndTest::decodeEnriched).toList();
+        assertThat(Difference.of(expected.enriched, actual).describe()).as("enriched events").isEmpty();
+        assertThat(KeyOrder.perKey(actual, EnrichedEvent::customerId))
+                .isEqualTo(KeyOrder.perKey(expected.enriched, EnrichedEvent::customerId));
+        assertThat(enriched).allSatisfy(r ->
+                assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(decodeEnriched(r).customerId()));
+        // Exactly the oracle's dead letters (the time they were dead-lettered aside).
+        assertThat(TimeFields.withoutTime(letters)).isEqualTo(TimeFields.withoutTime(expected.deadLetters));
+        // Accounting per input: every record read is used, dead-lettered or a dropped duplicate.
+        assertThat(oracle.recordsRead()).isEqualTo(reference.size() + events.size());
+        assertThat(oracle.duplicatesDropped()).isPositive();
+        assertThat(enriched.size() + from(letters, config.get(ShopOptions.TOPIC_EVENTS)) + oracle.duplicatesDropped())
+                .isEqualTo(events.size());
+        assertThat(oracle.referenceUpdatesApplied()
+                        + from(letters, config.get(ShopOptions.TOPIC_PRODUCTS))
+                        + from(letters, config.get(ShopOptions.TOPIC_CUSTOMERS)))
+                .isEqualTo(reference.size());
     }
 
     /** Events at about 4,000/s, so that checkpoints complete while the job is in the middle of them. */
-    private static void producePaced(JobConfig config, List<GeneratedRecord> records) {
+    private static void producePaced(JobConfig config, List<GeneratedRecord> records) throws InterruptedException {
         long start = System.nanoTime();
         for (int i = 0; i < records.size(); i++) {
             GeneratedRecord r = records.get(i);
-            kafka.send(topicOf(config, r.stream()), r.key(), r.value());
+            BED.kafka().send(config.get(r.stream().topicOption()), r.key(), r.value());
             if (i % 200 == 199) {
-                kafka.flush();
-                long due = start + TimeUnit.MILLISECONDS.toNanos(i / 4);
-                long wait = due - System.nanoTime();
+                BED.kafka().flush();
+                long wait = start + TimeUnit.MILLISECONDS.toNanos(i / 4) - System.nanoTime();
                 if (wait > 0) {
-                    try {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
+                    TimeUnit.NANOSECONDS.sleep(wait); // the pace of the feed, not a wait
                 }
             }
         }
-        kafka.flush();
+        BED.kafka().flush();
     }
-
-    private static String topicOf(JobConfig config, Stream stream) {
-        return switch (stream) {
-            case PRODUCTS -> config.get(ShopOptions.TOPIC_PRODUCTS);
-            case CUSTOMERS -> config.get(ShopOptions.TOPIC_CUSTOMERS);
-            case EVENTS -> config.get(ShopOptions.TOPIC_EVENTS);
-            case PAYMENTS -> config.get(ShopOptions.TOPIC_PAYMENTS);
-        };
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> awaitCount(String topic, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        List<ConsumerRecord<byte[], byte[]>> records = kafka.readCommitted(topic);
-        while (records.size() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            records = kafka.readCommitted(topic);
-        }
-        return records;
-    }
-
-    private static final InputDecoder<EnrichedEvent> ENRICHED = new InputDecoder<>(new EnrichedEventFormat(), "test", 65_536);
 
     private static EnrichedEvent decodeEnriched(ConsumerRecord<byte[], byte[]> r) {
         Parsed<EnrichedEvent> parsed = ENRICHED.decode(r.topic(), r.partition(), r.offset(), r.key(), r.value());
@@ -236,30 +222,7 @@ class EnrichJobEndToEndTest {
         return parsed.value;
     }
 
-    private static Map<String, List<EnrichedEvent>> perCustomer(List<EnrichedEvent> events) {
-        return events.stream().collect(Collectors.groupingBy(EnrichedEvent::customerId, LinkedHashMap::new, Collectors.toList()))
-                .entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, java.util.TreeMap::new));
-    }
-
     private static long from(List<DeadLetter> letters, String topic) {
         return letters.stream().filter(d -> d.sourceTopic().equals(topic)).count();
-    }
-
-    private static DeadLetter readDeadLetter(ConsumerRecord<byte[], byte[]> r) {
-        try {
-            return Json.MAPPER.readValue(r.value(), DeadLetter.class);
-        } catch (java.io.IOException e) {
-            throw new AssertionError("unreadable dead letter " + new String(r.value()), e);
-        }
-    }
-
-    private static DeadLetter withoutTime(DeadLetter d) {
-        return new DeadLetter(d.reason(), d.detail(), d.sourceTopic(), d.partition(), d.offset(), d.key(), d.rawValue(),
-                d.rawValueBase64(), d.job(), 0L);
-    }
-
-    private static List<String> sorted(List<DeadLetter> letters) {
-        return letters.stream().map(Json::writeString).sorted().toList();
     }
 }

@@ -7,8 +7,6 @@ import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.job.JobHooks;
 import io.shopstream.common.json.Json;
-import io.shopstream.common.json.Parsed;
-import io.shopstream.common.kafka.KafkaIO;
 import io.shopstream.common.kafka.ProducerSettings;
 import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.DeadLetterReason;
@@ -19,8 +17,9 @@ import io.shopstream.common.model.Payment;
 import io.shopstream.common.model.PaymentStatus;
 import io.shopstream.common.model.UnpaidOrder;
 import io.shopstream.payments.PaymentScenarios.Arrival;
-import io.shopstream.testkit.EmbeddedKafka;
+import io.shopstream.testkit.Await;
 import io.shopstream.testkit.FailOnceAfterCheckpoint;
+import io.shopstream.testkit.JobTestbed;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,19 +27,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -55,28 +45,12 @@ class PaymentsJobEndToEndTest {
     private static final int PARTITIONS = 4;
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
-
-    private static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
+    static final JobTestbed BED = JobTestbed.of(PaymentsJob.JOB);
 
     @Test
     void failureWhileOrdersWaitForPaymentsChangesNothing() throws Exception {
         // Every partition has data to the end: none may go idle and let the watermark skip it.
-        JobConfig config = createTopicsAndConfigure("failing.", "10 s", "rocksdb");
+        JobConfig config = config("10 s", "rocksdb");
         String enrichedTopic = config.get(ShopOptions.TOPIC_ENRICHED);
         String paymentsTopic = config.get(ShopOptions.TOPIC_PAYMENTS);
 
@@ -115,14 +89,8 @@ class PaymentsJobEndToEndTest {
         PlainPaymentMatching.Result expected =
                 PlainPaymentMatching.match(items, config.get(PaymentsOptions.BEFORE_ORDER), config.get(PaymentsOptions.AFTER_ORDER));
 
-        FailOnceAfterCheckpoint.reset();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(config.flinkConfiguration());
-        env.setParallelism(2);
         int firstPart = input.size() / 3;
         long paymentsInFirstPart = input.subList(0, firstPart).stream().filter(r -> r.topic().equals(paymentsTopic)).count();
-        PaymentsJob.JOB.build(env, config,
-                JobHooks.NONE.tap(PaymentsJob.TAP_PAYMENTS, FailOnceAfterCheckpoint.tap(paymentsInFirstPart)));
         // Orders of the first part whose captured payment comes only later: they wait in state
         // when the failure strikes.
         List<String> ordersFirst = field(input.subList(0, firstPart), enrichedTopic, "orderId");
@@ -134,49 +102,46 @@ class PaymentsJobEndToEndTest {
         try (Input producer = new Input(config, start, true)) {
             input.subList(0, firstPart).forEach(producer::send);
             producer.flush();
-            JobClient job = env.executeAsync("payments under test");
-            try {
-                // Once the job runs and has committed output (a checkpoint completed), the rest
-                // trickles in until the injected failure has happened: after a checkpoint taken
-                // behind the first part, while orders wait for their payments.
-                String paidTopic = config.get(ShopOptions.TOPIC_ORDERS_PAID);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                while (kafka.readCommitted(paidTopic).isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(200);
+            FailOnceAfterCheckpoint.Injection failure = BED.failOnceAfterCheckpoint();
+            JobClient job = BED.start(config, 2,
+                    JobHooks.NONE.tap(PaymentsJob.TAP_PAYMENTS, failure.tap(paymentsInFirstPart)));
+            // Once the job runs and has committed output (a checkpoint completed), the rest
+            // trickles in until the injected failure has happened: after a checkpoint taken
+            // behind the first part, while orders wait for their payments.
+            String paidTopic = config.get(ShopOptions.TOPIC_ORDERS_PAID);
+            Await.until(() -> !BED.kafka().readCommitted(paidTopic).isEmpty(), JobTestbed.OUTPUT_TIMEOUT,
+                    "the first paid order");
+            for (int i = firstPart; i < input.size(); i++) {
+                producer.send(input.get(i));
+                if (i % 10 == 9 && !failure.hasFailed()) {
+                    producer.flush();
+                    Thread.sleep(100); // the pace of the feed, not a wait
                 }
-                for (int i = firstPart; i < input.size(); i++) {
-                    producer.send(input.get(i));
-                    if (i % 10 == 9 && !FailOnceAfterCheckpoint.hasFailed()) {
-                        producer.flush();
-                        Thread.sleep(100);
-                    }
-                }
-                producer.flushAndCheck();
-
-                int total = expected.paid().size() + expected.unpaid().size() + expected.orphaned().size();
-                awaitTotal(config, total);
-                Thread.sleep(1500); // a few more checkpoints: nothing else may show up
-
-                assertThat(FailOnceAfterCheckpoint.hasFailed()).as("the failure was injected").isTrue();
-                assertThat(read(config.get(ShopOptions.TOPIC_ORDERS_PAID), PaidOrder.class, PaidOrder::orderId))
-                        .containsExactlyInAnyOrderElementsOf(expected.paid());
-                assertThat(read(config.get(ShopOptions.TOPIC_ORDERS_UNPAID), UnpaidOrder.class, UnpaidOrder::orderId))
-                        .containsExactlyInAnyOrderElementsOf(expected.unpaid());
-                assertThat(read(config.get(ShopOptions.TOPIC_PAYMENTS_ORPHANED), OrphanedPayment.class, OrphanedPayment::orderId))
-                        .containsExactlyInAnyOrderElementsOf(expected.orphaned());
-                assertThat(read(config.get(ShopOptions.TOPIC_DLQ), DeadLetter.class, DeadLetter::key))
-                        .extracting(DeadLetter::reason, DeadLetter::job)
-                        .containsExactlyInAnyOrder(
-                                tuple(DeadLetterReason.MALFORMED_JSON, PaymentsJob.NAME),
-                                tuple(DeadLetterReason.MISSING_FIELD, PaymentsJob.NAME));
-                // The input exercises every outcome.
-                assertThat(expected.paid()).extracting(PaidOrder::status).contains(PaidOrder.PAID, PaidOrder.AMOUNT_MISMATCH);
-                assertThat(expected.unpaid()).anySatisfy(u -> assertThat(u.failedAttempts()).isPositive());
-                assertThat(expected.orphaned()).extracting(OrphanedPayment::reason)
-                        .contains(OrphanedPayment.NO_ORDER, OrphanedPayment.DUPLICATE);
-            } finally {
-                job.cancel().get(30, TimeUnit.SECONDS);
             }
+            producer.flushAndCheck();
+
+            int total = expected.paid().size() + expected.unpaid().size() + expected.orphaned().size();
+            Await.until(() -> outputs(config) >= total, JobTestbed.OUTPUT_TIMEOUT,
+                    total + " paid, unpaid and orphaned");
+            BED.awaitCheckpoints(job, 3); // nothing else may show up
+
+            assertThat(failure.hasFailed()).as("the failure was injected").isTrue();
+            assertThat(BED.readKeyed(config.get(ShopOptions.TOPIC_ORDERS_PAID), PaidOrder.class, PaidOrder::orderId))
+                    .containsExactlyInAnyOrderElementsOf(expected.paid());
+            assertThat(BED.readKeyed(config.get(ShopOptions.TOPIC_ORDERS_UNPAID), UnpaidOrder.class, UnpaidOrder::orderId))
+                    .containsExactlyInAnyOrderElementsOf(expected.unpaid());
+            assertThat(BED.readKeyed(config.get(ShopOptions.TOPIC_PAYMENTS_ORPHANED), OrphanedPayment.class, OrphanedPayment::orderId))
+                    .containsExactlyInAnyOrderElementsOf(expected.orphaned());
+            assertThat(BED.readKeyed(config.get(ShopOptions.TOPIC_DLQ), DeadLetter.class, DeadLetter::key))
+                    .extracting(DeadLetter::reason, DeadLetter::job)
+                    .containsExactlyInAnyOrder(
+                            tuple(DeadLetterReason.MALFORMED_JSON, PaymentsJob.NAME),
+                            tuple(DeadLetterReason.MISSING_FIELD, PaymentsJob.NAME));
+            // The input exercises every outcome.
+            assertThat(expected.paid()).extracting(PaidOrder::status).contains(PaidOrder.PAID, PaidOrder.AMOUNT_MISMATCH);
+            assertThat(expected.unpaid()).anySatisfy(u -> assertThat(u.failedAttempts()).isPositive());
+            assertThat(expected.orphaned()).extracting(OrphanedPayment::reason)
+                    .contains(OrphanedPayment.NO_ORDER, OrphanedPayment.DUPLICATE);
         }
     }
 
@@ -187,7 +152,7 @@ class PaymentsJobEndToEndTest {
      */
     @Test
     void aQuietPaymentsTopicDoesNotStallTheOrders() throws Exception {
-        JobConfig config = createTopicsAndConfigure("quiet.", "1 s", "hashmap");
+        JobConfig config = config("1 s", "hashmap");
         String enrichedTopic = config.get(ShopOptions.TOPIC_ENRICHED);
         long start = (System.currentTimeMillis() - Duration.ofDays(1).toMillis()) / 60_000 * 60_000;
         List<UnpaidOrder> expected = new ArrayList<>();
@@ -205,22 +170,12 @@ class PaymentsJobEndToEndTest {
             producer.flushAndCheck();
         }
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(config.flinkConfiguration());
-        env.setParallelism(2);
-        PaymentsJob.JOB.build(env, config);
-        JobClient job = env.executeAsync("payments with a quiet payments topic");
-        try {
-            String unpaidTopic = config.get(ShopOptions.TOPIC_ORDERS_UNPAID);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (kafka.readCommitted(unpaidTopic).size() < expected.size() && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-            }
-            Thread.sleep(1000);
-            assertThat(read(unpaidTopic, UnpaidOrder.class, UnpaidOrder::orderId)).containsExactlyInAnyOrderElementsOf(expected);
-        } finally {
-            job.cancel().get(30, TimeUnit.SECONDS);
-        }
+        JobClient job = BED.start(config, 2, JobHooks.NONE);
+        String unpaidTopic = config.get(ShopOptions.TOPIC_ORDERS_UNPAID);
+        Await.until(() -> BED.kafka().readCommitted(unpaidTopic).size() >= expected.size(), JobTestbed.OUTPUT_TIMEOUT,
+                expected.size() + " unpaid orders");
+        BED.awaitCheckpoints(job, 3); // nothing else may show up
+        assertThat(BED.readKeyed(unpaidTopic, UnpaidOrder.class, UnpaidOrder::orderId)).containsExactlyInAnyOrderElementsOf(expected);
     }
 
     /**
@@ -234,7 +189,7 @@ class PaymentsJobEndToEndTest {
     private static final class Input implements AutoCloseable {
 
         private final KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(ProducerSettings.idempotent(kafka.bootstrapServers()));
+                new KafkaProducer<>(ProducerSettings.idempotent(BED.kafka().bootstrapServers()));
         private final List<Future<RecordMetadata>> sent = new ArrayList<>();
 
         Input(JobConfig config, long earliestTs, boolean probePayments) throws Exception {
@@ -271,31 +226,12 @@ class PaymentsJobEndToEndTest {
         }
     }
 
-    /** Creates this job's topics under {@code prefix} and the job's configuration for them. */
-    private static JobConfig createTopicsAndConfigure(String prefix, String idleTimeout, String stateBackend) {
-        List<String> args = new ArrayList<>();
-        List<String> topics = new ArrayList<>();
-        for (ConfigOption<String> topic : List.of(ShopOptions.TOPIC_ENRICHED, ShopOptions.TOPIC_PAYMENTS,
-                ShopOptions.TOPIC_ORDERS_PAID, ShopOptions.TOPIC_ORDERS_UNPAID, ShopOptions.TOPIC_PAYMENTS_ORPHANED,
-                ShopOptions.TOPIC_DLQ)) {
-            topics.add(prefix + topic.defaultValue());
-            args.addAll(List.of("--" + topic.key(), prefix + topic.defaultValue()));
-        }
-        kafka.createTopics(PARTITIONS, false, topics.toArray(String[]::new));
-        args.addAll(List.of(
-                "--kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "--kafka.group-id-prefix", prefix + "group",
-                "--kafka.transactional-id-prefix", prefix + "tx",
-                "--source.idle-timeout", idleTimeout,
-                "-Dstate.backend.type=" + stateBackend,
-                "-Dexecution.checkpointing.interval=300ms",
-                "-Drestart-strategy.type=fixed-delay",
-                "-Drestart-strategy.fixed-delay.attempts=3",
-                "-Drestart-strategy.fixed-delay.delay=200ms"));
-        return PaymentsJob.JOB.config(args.toArray(String[]::new));
+    /** Fresh topics of {@link #PARTITIONS} partitions and the job's configuration for them. */
+    private static JobConfig config(String idleTimeout, String stateBackend) {
+        return BED.config(PARTITIONS, stateBackend, "--source.idle-timeout", idleTimeout,
+                "-Dexecution.checkpointing.interval=300ms");
     }
 
-    /** {@link PaymentsJob#build}, with the failure injector behind the payments source. */
     /** The values of a text field of the records of one topic (records without it skipped). */
     private static List<String> field(List<ProducerRecord<byte[], byte[]>> records, String topic, String name) {
         List<String> values = new ArrayList<>();
@@ -322,32 +258,10 @@ class PaymentsJobEndToEndTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void awaitTotal(JobConfig config, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            int total = kafka.readCommitted(config.get(ShopOptions.TOPIC_ORDERS_PAID)).size()
-                    + kafka.readCommitted(config.get(ShopOptions.TOPIC_ORDERS_UNPAID)).size()
-                    + kafka.readCommitted(config.get(ShopOptions.TOPIC_PAYMENTS_ORPHANED)).size();
-            if (total >= expected) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-    }
-
-    /** The committed records of a topic, each checked to be keyed by {@code key}. */
-    private static <T> List<T> read(String topic, Class<T> type, java.util.function.Function<T, String> key) {
-        List<T> values = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(topic)) {
-            T value;
-            try {
-                value = Json.MAPPER.readValue(r.value(), type);
-            } catch (IOException e) {
-                throw new AssertionError("unreadable " + new String(r.value(), StandardCharsets.UTF_8), e);
-            }
-            assertThat(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(key.apply(value));
-            values.add(value);
-        }
-        return values;
+    /** How many records the three outputs hold. */
+    private static int outputs(JobConfig config) {
+        return BED.kafka().readCommitted(config.get(ShopOptions.TOPIC_ORDERS_PAID)).size()
+                + BED.kafka().readCommitted(config.get(ShopOptions.TOPIC_ORDERS_UNPAID)).size()
+                + BED.kafka().readCommitted(config.get(ShopOptions.TOPIC_PAYMENTS_ORPHANED)).size();
     }
 }

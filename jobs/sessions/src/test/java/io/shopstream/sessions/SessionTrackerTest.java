@@ -1,6 +1,10 @@
 package io.shopstream.sessions;
 
 import static io.shopstream.testkit.EnrichedInput.event;
+import static io.shopstream.testkit.Harnesses.forward;
+import static io.shopstream.testkit.Harnesses.send;
+import static io.shopstream.testkit.Harnesses.sideOutput;
+import static io.shopstream.testkit.Harnesses.take;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstream.common.model.EnrichedEvent;
@@ -19,8 +23,6 @@ import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -52,25 +54,6 @@ class SessionTrackerTest {
         return h;
     }
 
-    private static void send(OneInputStreamOperatorTestHarness<EnrichedEvent, ?> h, EnrichedEvent e) throws Exception {
-        h.processElement(e, e.ts());
-    }
-
-    private static List<Session> take(KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Session> h) {
-        List<Session> out = new ArrayList<>(h.extractOutputValues());
-        h.getOutput().clear();
-        out.sort(ORDER);
-        return out;
-    }
-
-    private static List<EnrichedEvent> late(KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Session> h) {
-        List<EnrichedEvent> out = new ArrayList<>();
-        if (h.getSideOutput(SessionTracker.TOO_LATE) != null) {
-            h.getSideOutput(SessionTracker.TOO_LATE).forEach(r -> out.add(r.getValue()));
-        }
-        return out;
-    }
-
     @Test
     void summarisesASessionOnceTheWatermarkReachesItsEndPlusTheGap() throws Exception {
         try (var h = harness(GAP)) {
@@ -81,9 +64,10 @@ class SessionTrackerTest {
             send(h, event("e4", EventType.VIEW, "c1", "books", T0 + 90_000)); // out of order, inside
             send(h, event("e5", EventType.VIEW, "c2", "toys", T0 + 5_000));
             h.processWatermark(T0 + 120_000 + G - 1);
-            assertThat(take(h)).containsExactly(new Session("c2", T0 + 5_000, T0 + 5_000, 0, 1, 1, 0, 0, 0, false));
+            assertThat(take(h, ORDER))
+                    .containsExactly(new Session("c2", T0 + 5_000, T0 + 5_000, 0, 1, 1, 0, 0, 0, false));
             h.processWatermark(T0 + 120_000 + G);
-            assertThat(take(h))
+            assertThat(take(h, ORDER))
                     .containsExactly(new Session("c1", T0, T0 + 120_000, 120_000, 4, 2, 1, 1, order.amountCents(), true));
         }
     }
@@ -95,7 +79,7 @@ class SessionTrackerTest {
             send(h, event("e2", EventType.VIEW, "c1", "books", T0 + 2 * G)); // a second session
             send(h, event("e3", EventType.VIEW, "c1", "books", T0 + G)); // exactly the gap from both: joins them
             h.processWatermark(T0 + 3 * G);
-            assertThat(take(h)).containsExactly(new Session("c1", T0, T0 + 2 * G, 2 * G, 3, 3, 0, 0, 0, false));
+            assertThat(take(h, ORDER)).containsExactly(new Session("c1", T0, T0 + 2 * G, 2 * G, 3, 3, 0, 0, 0, false));
         }
     }
 
@@ -104,17 +88,17 @@ class SessionTrackerTest {
         try (var h = harness(GAP)) {
             send(h, event("e1", EventType.VIEW, "c1", "books", T0));
             h.processWatermark(T0 + G); // closes [T0, T0]
-            assertThat(take(h)).hasSize(1);
+            assertThat(take(h, ORDER)).hasSize(1);
 
             EnrichedEvent notTooLate = event("e2", EventType.VIEW, "c1", "books", T0 + 1); // ts + gap = W + 1
             send(h, notTooLate);
             EnrichedEvent exactlyLate = event("e3", EventType.VIEW, "c1", "books", T0);
             send(h, exactlyLate);
-            assertThat(late(h)).containsExactly(exactlyLate);
+            assertThat(sideOutput(h, SessionTracker.TOO_LATE)).containsExactly(exactlyLate);
 
             // e2 was not too late, yet its session [T0, ...] was emitted: it starts a session of its own.
             h.processWatermark(T0 + 1 + G);
-            assertThat(take(h)).containsExactly(new Session("c1", T0 + 1, T0 + 1, 0, 1, 1, 0, 0, 0, false));
+            assertThat(take(h, ORDER)).containsExactly(new Session("c1", T0 + 1, T0 + 1, 0, 1, 1, 0, 0, 0, false));
         }
     }
 
@@ -127,10 +111,10 @@ class SessionTrackerTest {
             send(h, event("e4", EventType.VIEW, "c1", "books", T0 + 10)); // extends: its old timer is replaced
             assertThat(h.numEventTimeTimers()).isEqualTo(3);
             h.processWatermark(T0 + 10 + G);
-            assertThat(take(h)).hasSize(2);
+            assertThat(take(h, ORDER)).hasSize(2);
             assertThat(h.numEventTimeTimers()).isEqualTo(1);
             h.processWatermark(T0 + 11 * G);
-            assertThat(take(h)).hasSize(1);
+            assertThat(take(h, ORDER)).hasSize(1);
             assertThat(h.numKeyedStateEntries()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
         }
@@ -156,8 +140,9 @@ class SessionTrackerTest {
                                 ArrivalReplay.harness(h, EnrichedEvent::ts)));
                 List<Session> expected = new ArrayList<>(oracle.result().sessions());
                 expected.sort(ORDER);
-                assertThat(take(h)).as("seed %d", seed).isEqualTo(expected);
-                assertThat(late(h)).as("seed %d", seed).containsExactlyInAnyOrderElementsOf(oracle.result().late());
+                assertThat(take(h, ORDER)).as("seed %d", seed).isEqualTo(expected);
+                assertThat(sideOutput(h, SessionTracker.TOO_LATE)).as("seed %d", seed)
+                        .containsExactlyInAnyOrderElementsOf(oracle.result().late());
                 assertThat(oracle.result().late()).isNotEmpty();
                 assertThat(expected.stream().filter(s -> s.events() > 1).count()).isGreaterThan(expected.size() / 4);
                 long counted = expected.stream().mapToLong(Session::events).sum();
@@ -183,7 +168,7 @@ class SessionTrackerTest {
             send(keeper, event("e9", EventType.VIEW, "c2", "books", T0 + 3 * G));
             keeper.processWatermark(T0 + 3 * G - 5_000);
             forward(keeper, tracker);
-            assertThat(take(tracker)).extracting(Session::events).containsExactly(5L);
+            assertThat(take(tracker, ORDER)).extracting(Session::events).containsExactly(5L);
             keeperState = keeper.snapshot(1, 1);
             trackerState = tracker.snapshot(1, 1);
         }
@@ -192,7 +177,7 @@ class SessionTrackerTest {
         try (var tracker = restored(trackerState)) {
             send(tracker, replayedLate);
             tracker.processWatermark(T0 + 5 * G);
-            assertThat(take(tracker))
+            assertThat(take(tracker, ORDER))
                     .as("the naive graph emits a partial session for c1")
                     .contains(new Session("c1", T0 + 30_000, T0 + 30_000, 0, 1, 1, 0, 0, 0, false));
         }
@@ -206,22 +191,8 @@ class SessionTrackerTest {
             keeper.processWatermark(T0 + 25_000);
             keeper.processWatermark(T0 + 5 * G);
             forward(keeper, tracker);
-            assertThat(take(tracker)).extracting(Session::customerId).containsExactly("c2");
-            assertThat(late(tracker)).containsExactly(replayedLate);
+            assertThat(take(tracker, ORDER)).extracting(Session::customerId).containsExactly("c2");
+            assertThat(sideOutput(tracker, SessionTracker.TOO_LATE)).containsExactly(replayedLate);
         }
-    }
-
-    private static void forward(OneInputStreamOperatorTestHarness<EnrichedEvent, EnrichedEvent> from,
-            KeyedOneInputStreamOperatorTestHarness<String, EnrichedEvent, Session> to) throws Exception {
-        for (Object element : from.getOutput()) {
-            if (element instanceof Watermark w) {
-                to.processWatermark(w);
-            } else if (element instanceof StreamRecord<?> r) {
-                @SuppressWarnings("unchecked")
-                StreamRecord<EnrichedEvent> record = (StreamRecord<EnrichedEvent>) r;
-                to.processElement(record);
-            }
-        }
-        from.getOutput().clear();
     }
 }

@@ -1,44 +1,30 @@
 package io.shopstream.sessions;
 
 import static io.shopstream.testkit.EnrichedInput.event;
+import static io.shopstream.testkit.EnrichedInput.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.job.JobHooks;
-import io.shopstream.common.json.Json;
 import io.shopstream.common.model.DeadLetter;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.EventType;
 import io.shopstream.common.model.Session;
-import io.shopstream.testkit.ContractTopics;
-import io.shopstream.testkit.EmbeddedKafka;
 import io.shopstream.testkit.EnrichedInput;
 import io.shopstream.testkit.FailOnceAfterCheckpoint;
+import io.shopstream.testkit.JobTestbed;
 import io.shopstream.testkit.ReplayScenario;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
+import io.shopstream.testkit.WindowJobRuns;
+import io.shopstream.testkit.WindowOutput;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.graph.StreamGraph;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,147 +38,35 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SessionsEndToEndTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    static final JobTestbed BED = JobTestbed.of(SessionsJob.JOB);
 
     private static final long T0 = Instant.parse("2025-11-27T10:00:00Z").toEpochMilli();
-    private static final Comparator<Session> ORDER =
-            Comparator.comparing(Session::customerId).thenComparingLong(Session::sessionStart);
+    private static final WindowOutput<Session> OUTPUT = new WindowOutput<>(ShopOptions.TOPIC_SESSIONS,
+            ShopOptions.TOPIC_SESSIONS_LATE, Session.class, Session::customerId,
+            Comparator.comparing(Session::customerId).thenComparingLong(Session::sessionStart));
 
-    private static EmbeddedKafka kafka;
-
-    @TempDir
-    static Path dir;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        kafka.close();
-    }
-
-    private static JobConfig config(String prefix, int partitions, String backend, String gap, String... extra) {
-        List<String> args = new ArrayList<>(ContractTopics.createAll(kafka, partitions, prefix));
-        args.addAll(List.of(
-                "--kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "--kafka.group-id-prefix", prefix + "group",
-                "--kafka.transactional-id-prefix", prefix + "tx",
+    private static JobConfig config(int partitions, String backend, String gap, String... extra) {
+        List<String> args = new ArrayList<>(List.of(
                 // Longer than any pause in these tests, so that no partition goes idle unless a test
                 // waits for it. With 10 s here, a source instance once went idle just before the bulk
                 // arrived: awaitConsumed reads the group's offsets, which Kafka's reader committed up
                 // to 10 s late on a quiet topic (EventTimeReader now has them follow each checkpoint).
                 "--source.idle-timeout", "30 s",
-                "--sessions.gap", gap,
-                "-Dstate.backend.type=" + backend,
-                "-Dexecution.checkpointing.interval=200ms",
-                "-Dexecution.checkpointing.dir=" + dir.resolve(prefix + "checkpoints").toUri(),
-                "-Drestart-strategy.type=fixed-delay",
-                "-Drestart-strategy.fixed-delay.attempts=3",
-                "-Drestart-strategy.fixed-delay.delay=200ms"));
+                "--sessions.gap", gap));
         args.addAll(List.of(extra));
-        return SessionsJob.JOB.config(args.toArray(String[]::new));
+        return BED.config(partitions, backend, args.toArray(String[]::new));
     }
 
-    private static JobClient start(JobConfig config, int parallelism, String savepoint, long failAfter,
-            boolean keepWatermark) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.configure(config.flinkConfiguration());
-        env.setParallelism(parallelism);
-        JobHooks hooks = failAfter < 0
-                ? JobHooks.NONE
-                : JobHooks.NONE.tap(SessionsJob.TAP_EVENTS, FailOnceAfterCheckpoint.tap(failAfter));
-        SessionsJob.JOB.build(env, config, keepWatermark ? hooks : hooks.withoutWatermarkKeeper());
-        StreamGraph graph = env.getStreamGraph();
-        graph.setJobName("sessions under test");
-        if (savepoint != null) {
-            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
-        }
-        return env.executeAsync(graph);
+    private static List<Session> sessions(JobConfig config) {
+        return OUTPUT.results(BED, config);
     }
 
-    private static void awaitConsumed(JobConfig config) throws Exception {
-        EnrichedInput.awaitConsumed(kafka, config.get(ShopOptions.GROUP_ID_PREFIX) + "-" + SessionsJob.NAME,
-                config.get(ShopOptions.TOPIC_ENRICHED), Duration.ofSeconds(180));
-    }
-
-    /** Seeded input within the 5 s bound, plus one event 2 h late and one from 2099, in the second half. */
-    private static List<List<EnrichedEvent>> inputWithOddities(long seed, int perPartition) {
-        List<List<EnrichedEvent>> input = EnrichedInput.random(seed, 4, perPartition, 240, 8, T0, 400, 4_000);
-        List<List<EnrichedEvent>> result = new ArrayList<>();
-        for (List<EnrichedEvent> p : input) {
-            result.add(new ArrayList<>(p));
-        }
-        int mid = perPartition * 3 / 4;
-        EnrichedEvent anchor = result.get(1).get(mid);
-        result.get(1).add(mid, event("late-2h", EventType.ORDER, anchor.customerId(), "cat-1", anchor.ts() - 7_200_000));
-        EnrichedEvent future = result.get(2).get(mid);
-        result.get(2).add(mid, event("from-2099", EventType.VIEW, future.customerId(), "cat-2",
-                Instant.parse("2099-06-01T00:00:00Z").toEpochMilli()));
-        return result;
-    }
-
-    /** A first event per partition, so that every partition has been read before the bulk arrives. */
-    private static void warmUp(JobConfig config, List<List<EnrichedEvent>> input) throws Exception {
-        EnrichedInput.write(kafka, config.get(ShopOptions.TOPIC_ENRICHED), EnrichedInput.slice(input, 0, 1));
-        awaitConsumed(config);
-    }
-
-    private static void writePaced(String topic, List<List<EnrichedEvent>> input, int from, int chunks)
-            throws InterruptedException {
-        int longest = input.stream().mapToInt(List::size).max().orElse(0);
-        for (int c = 0; c < chunks; c++) {
-            int a = from + (longest - from) * c / chunks;
-            int b = from + (longest - from) * (c + 1) / chunks;
-            EnrichedInput.write(kafka, topic, EnrichedInput.slice(input, a, b));
-            Thread.sleep(250);
-        }
-    }
-
-    private static <T> List<T> read(String topic, Class<T> type) {
-        List<T> values = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : kafka.readCommitted(topic)) {
-            try {
-                T value = Json.MAPPER.readValue(r.value(), type);
-                if (value instanceof Session s) {
-                    assertThat(new String(r.key())).isEqualTo(s.customerId());
-                }
-                values.add(value);
-            } catch (IOException e) {
-                throw new AssertionError("unreadable " + new String(r.value()), e);
-            }
-        }
-        return values;
-    }
-
-    private static List<Session> sorted(List<Session> sessions) {
-        List<Session> list = new ArrayList<>(sessions);
-        list.sort(ORDER);
-        return list;
-    }
-
-    private static List<String> ids(List<EnrichedEvent> events) {
-        return events.stream().map(EnrichedEvent::eventId).sorted().toList();
-    }
-
-    private static void assertExactlyTheOracle(JobConfig config, List<List<EnrichedEvent>> input) {
-        assertExactlyTheOracle(config, input, List.of("from-2099", "late-2h"));
-    }
-
-    private static void assertExactlyTheOracle(JobConfig config, List<List<EnrichedEvent>> input, List<String> lateIds) {
+    private static void assertExactlyTheOracle(JobConfig config, List<List<EnrichedEvent>> input,
+            List<String> lateIds) {
         PlainSessions.Result expected = PlainSessions.run(config, input, System.currentTimeMillis());
-        List<Session> sessions = read(config.get(ShopOptions.TOPIC_SESSIONS), Session.class);
-        List<EnrichedEvent> late = read(config.get(ShopOptions.TOPIC_SESSIONS_LATE), EnrichedEvent.class);
-        assertThat(ids(late)).as("late events").isEqualTo(ids(expected.late())).containsExactlyElementsOf(lateIds);
-        assertThat(sorted(sessions)).isEqualTo(sorted(expected.sessions()));
-
+        List<Session> sessions = OUTPUT.assertExactly(BED, config, expected.sessions(), expected.late(), lateIds);
         long total = input.stream().mapToLong(List::size).sum();
-        assertThat(sessions.stream().mapToLong(Session::events).sum() + late.size()).isEqualTo(total);
+        assertThat(sessions.stream().mapToLong(Session::events).sum() + expected.late().size()).isEqualTo(total);
         assertThat(sessions.stream().filter(s -> s.events() > 1).count()).isGreaterThan(30);
         assertThat(sessions.stream().map(Session::customerId).distinct().count()).isLessThan(sessions.size());
     }
@@ -200,54 +74,24 @@ class SessionsEndToEndTest {
     @ParameterizedTest(name = "state backend {0}")
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void failureMidSessionAfterACheckpointGivesExactlyTheFailureFreeOutput(String backend) throws Exception {
-        String prefix = "fail-" + backend + ".";
-        JobConfig config = config(prefix, 4, backend, "30 s");
-        List<List<EnrichedEvent>> input = inputWithOddities(5, 800);
-        String topic = config.get(ShopOptions.TOPIC_ENRICHED);
+        JobConfig config = config(4, backend, "30 s");
+        List<List<EnrichedEvent>> input = EnrichedInput.withOddities(5, 800, T0);
+        WindowJobRuns.withAFailure(BED, config, input, SessionsJob.TAP_EVENTS, 1_600);
 
-        FailOnceAfterCheckpoint.reset();
-        JobClient job = start(config, 2, null, 1_600, true);
-        warmUp(config, input);
-        writePaced(topic, input, 1, 10);
-        EnrichedInput.writeRaw(kafka, topic, 3, "c-x", "{\"eventId\":");
-        awaitConsumed(config);
-        EnrichedInput.stop(job, true, dir.resolve(prefix + "savepoints").toUri().toString());
-
-        assertThat(FailOnceAfterCheckpoint.hasFailed()).as("the failure was injected").isTrue();
-        assertExactlyTheOracle(config, input);
-        List<DeadLetter> deadLetters = read(config.get(ShopOptions.TOPIC_DLQ), DeadLetter.class);
-        assertThat(deadLetters).singleElement().satisfies(d -> assertThat(d.job()).isEqualTo(SessionsJob.NAME));
+        assertExactlyTheOracle(config, input, EnrichedInput.ODDITIES);
+        assertThat(BED.read(config.get(ShopOptions.TOPIC_DLQ), DeadLetter.class))
+                .singleElement().satisfies(d -> assertThat(d.job()).isEqualTo(SessionsJob.NAME));
     }
 
     /** Savepoints are in Flink's canonical format, so one backend is enough here (RocksDB, the default). */
     @Test
     void stopWithSavepointAndResumeAtParallelismOneAndBackGivesTheSameOutput() throws Exception {
-        String prefix = "rescale.";
-        JobConfig config = config(prefix, 4, "rocksdb", "30 s");
-        List<List<EnrichedEvent>> input = inputWithOddities(17, 600);
-        String topic = config.get(ShopOptions.TOPIC_ENRICHED);
-        String savepoints = dir.resolve(prefix + "savepoints").toUri().toString();
-
-        JobClient job = start(config, 2, null, -1, true);
-        warmUp(config, input);
-        writePaced(topic, EnrichedInput.slice(input, 0, 200), 1, 2);
-        awaitConsumed(config);
-        String savepoint = EnrichedInput.stop(job, false, savepoints);
-
-        job = start(config, 1, savepoint, -1, true);
-        writePaced(topic, EnrichedInput.slice(input, 0, 400), 200, 2);
-        awaitConsumed(config);
-        // Stop after every partition went idle: the source then flushes the highest of its
-        // partitions' watermarks, and the kept watermark carries it into the next run.
-        Thread.sleep(config.get(ShopOptions.IDLE_TIMEOUT).toMillis() + 1_000);
-        savepoint = EnrichedInput.stop(job, false, savepoints);
-
-        job = start(config, 2, savepoint, -1, true);
-        writePaced(topic, input, 400, 2);
-        awaitConsumed(config);
-        EnrichedInput.stop(job, true, savepoints);
-
-        assertExactlyTheOracle(config, input);
+        JobConfig config = config(4, "rocksdb", "30 s");
+        List<List<EnrichedEvent>> input = EnrichedInput.withOddities(17, 600, T0);
+        // The second stop after every partition went idle: the source then flushes the highest of
+        // its partitions' watermarks, and the kept watermark carries it into the next run.
+        WindowJobRuns.rescaled(BED, config, input, config.get(ShopOptions.IDLE_TIMEOUT).plusSeconds(1));
+        assertExactlyTheOracle(config, input, EnrichedInput.ODDITIES);
     }
 
     /**
@@ -258,11 +102,7 @@ class SessionsEndToEndTest {
     @ParameterizedTest(name = "keep watermark: {0}")
     @ValueSource(booleans = {true, false})
     void aLateEventReplayedAfterARestoreNeverReopensAnEmittedSession(boolean keepWatermark) throws Exception {
-        String prefix = "replay-" + keepWatermark + ".";
-        JobConfig config = config(prefix, 1, "hashmap", "2 min");
-        String topic = config.get(ShopOptions.TOPIC_ENRICHED);
-        String sessionsTopic = config.get(ShopOptions.TOPIC_SESSIONS);
-
+        JobConfig config = config(1, "hashmap", "2 min");
         List<EnrichedEvent> before = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             before.add(event("a" + i, EventType.VIEW, "c1", "books", T0 + i * 60_000L));
@@ -270,45 +110,26 @@ class SessionsEndToEndTest {
         for (int s = 300; s <= 600; s += 30) {
             before.add(event("b" + s, EventType.VIEW, "c9", "toys", T0 + s * 1_000L));
         }
-        FailOnceAfterCheckpoint.reset();
-        JobClient job = start(config, 1, null, before.size(), keepWatermark);
-        EnrichedInput.write(kafka, topic, List.of(before));
-        awaitSessions(sessionsTopic, s -> s.customerId().equals("c1"));
-        Thread.sleep(1_000);
-
         EnrichedEvent late = event("late", EventType.VIEW, "c1", "books", T0 + 30_000);
-        EnrichedInput.write(kafka, topic, List.of(List.of(late)));
-        List<EnrichedEvent> after = new ArrayList<>();
+        List<EnrichedEvent> after = new ArrayList<>(List.of(late));
         for (int s = 630; s <= 900; s += 30) {
             after.add(event("b" + s, EventType.VIEW, "c9", "toys", T0 + s * 1_000L));
         }
-        EnrichedInput.write(kafka, topic, List.of(after));
-        awaitConsumed(config);
-        EnrichedInput.stop(job, true, dir.resolve(prefix + "savepoints").toUri().toString());
-        assertThat(FailOnceAfterCheckpoint.hasFailed()).as("the failure was injected on the late event").isTrue();
+        FailOnceAfterCheckpoint.Injection failure = BED.failOnceAfterCheckpoint();
+        JobHooks hooks = JobHooks.NONE.tap(SessionsJob.TAP_EVENTS, failure.tap(before.size()));
+        WindowJobRuns.inTwoBatches(BED, config, keepWatermark ? hooks : hooks.withoutWatermarkKeeper(), before,
+                () -> sessions(config).stream().anyMatch(s -> s.customerId().equals("c1")), after);
+        assertThat(failure.hasFailed()).as("the failure was injected on the late event").isTrue();
 
-        List<Session> c1 = read(sessionsTopic, Session.class).stream().filter(s -> s.customerId().equals("c1")).toList();
-        List<EnrichedEvent> lateTopic = read(config.get(ShopOptions.TOPIC_SESSIONS_LATE), EnrichedEvent.class);
+        List<Session> c1 = sessions(config).stream().filter(s -> s.customerId().equals("c1")).toList();
         Session right = new Session("c1", T0, T0 + 240_000, 240_000, 5, 5, 0, 0, 0, false);
         if (keepWatermark) {
             assertThat(c1).containsExactly(right);
-            assertThat(lateTopic).containsExactly(late);
+            assertThat(OUTPUT.late(BED, config)).containsExactly(late);
         } else {
             // What the WatermarkKeeper prevents: a second, partial session, the event in no late topic.
             assertThat(c1).containsExactly(right, new Session("c1", T0 + 30_000, T0 + 30_000, 0, 1, 1, 0, 0, 0, false));
-            assertThat(lateTopic).isEmpty();
-        }
-    }
-
-    private static List<Session> awaitSessions(String topic, Predicate<Session> wanted) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            List<Session> sessions = read(topic, Session.class);
-            if (sessions.stream().anyMatch(wanted)) {
-                return sessions;
-            }
-            assertThat(System.nanoTime()).as("waiting for a session in " + topic + ", got " + sessions).isLessThan(deadline);
-            Thread.sleep(200);
+            assertThat(OUTPUT.late(BED, config)).isEmpty();
         }
     }
 
@@ -325,15 +146,14 @@ class SessionsEndToEndTest {
      */
     @Test
     void anInstanceBackFromIdleHoldsTheWatermarkWhereTheOthersLeftIt() throws Exception {
-        String prefix = "back-from-idle.";
-        JobConfig config = config(prefix, 4, "hashmap", "10 s", "--source.idle-timeout", "3 s");
+        JobConfig config = config(4, "hashmap", "10 s", "--source.idle-timeout", "3 s");
         String topic = config.get(ShopOptions.TOPIC_ENRICHED);
         List<EnrichedEvent> all = new ArrayList<>();
-        JobClient job = start(config, 2, null, -1, true);
+        JobClient job = BED.start(config, 2, JobHooks.NONE);
         try {
             // Every partition delivers.
             write(topic, all, new int[] {0, 1, 2, 3}, 0, 0, 1);
-            awaitConsumed(config);
+            BED.awaitConsumed(config);
             // Only partitions 1 and 3 go on, for longer than the idle timeout: 0 and 2 go idle, so
             // the watermark moves with 1 and 3 alone (to 20 s - 5 s).
             for (int i = 1; i <= 10; i++) {
@@ -343,17 +163,16 @@ class SessionsEndToEndTest {
             // 0 and 2 come back just ahead of that watermark; then 1 and 3 bring a backlog that
             // runs 30 s further; then 0 and 2 deliver the rest of theirs.
             write(topic, all, new int[] {0, 2}, 16_000, 17_000, 2);
-            awaitConsumed(config);
+            BED.awaitConsumed(config);
             write(topic, all, new int[] {1, 3}, 21_000, 50_000, 30);
-            awaitConsumed(config);
+            BED.awaitConsumed(config);
             write(topic, all, new int[] {0, 2}, 18_000, 24_000, 7);
-            awaitConsumed(config);
+            BED.awaitConsumed(config);
         } finally {
-            EnrichedInput.stop(job, true, dir.resolve(prefix + "savepoints").toUri().toString());
+            BED.stop(job, true);
         }
-        List<EnrichedEvent> late = read(config.get(ShopOptions.TOPIC_SESSIONS_LATE), EnrichedEvent.class);
-        assertThat(ids(late)).as("late events").isEmpty();
-        List<Session> sessions = read(config.get(ShopOptions.TOPIC_SESSIONS), Session.class);
+        assertThat(ids(OUTPUT.late(BED, config))).as("late events").isEmpty();
+        List<Session> sessions = sessions(config);
         assertThat(sessions.stream().mapToLong(Session::events).sum()).isEqualTo(all.size());
     }
 
@@ -371,7 +190,38 @@ class SessionsEndToEndTest {
             }
             all.addAll(input.get(p));
         }
-        EnrichedInput.write(kafka, topic, input);
+        EnrichedInput.write(BED.kafka(), topic, input);
+    }
+
+    /**
+     * Every counter of the job, exactly: what was accepted and dead-lettered, the event from the
+     * future, the event too late for its session, and every session written.
+     */
+    @Test
+    void everyCounterCountsExactlyWhatHappened() throws Exception {
+        JobConfig config = config(1, "hashmap", "1 min");
+        long future = Instant.parse("2099-06-01T00:00:00Z").toEpochMilli();
+        List<EnrichedEvent> first = List.of(
+                event("a0", EventType.VIEW, "c1", "books", T0),
+                event("a1", EventType.VIEW, "c1", "books", T0 + 10_000),
+                event("a2", EventType.ADD_TO_CART, "c1", "books", T0 + 20_000),
+                event("b0", EventType.VIEW, "c2", "toys", T0 + 5_000),
+                event("from-2099", EventType.VIEW, "c2", "toys", future),
+                event("c0", EventType.VIEW, "c3", "toys", T0 + 200_000));
+        EnrichedInput.writeRaw(BED.kafka(), config.get(ShopOptions.TOPIC_ENRICHED), 0, "c-x", "{\"eventId\":");
+        // Once c1's session is out, the watermark has passed T0+80s (its last event + the gap).
+        JobClient job = WindowJobRuns.inTwoBatches(BED, config, JobHooks.NONE, first,
+                () -> sessions(config).stream().anyMatch(s -> s.customerId().equals("c1")),
+                List.of(event("too-late", EventType.VIEW, "c1", "books", T0 + 30_000)));
+
+        assertThat(sessions(config)).extracting(Session::customerId).containsExactlyInAnyOrder("c1", "c2", "c3");
+        assertThat(ids(OUTPUT.late(BED, config))).containsExactly("from-2099", "too-late");
+        assertThat(BED.counters(job)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "Validate enriched.accepted", 7L,
+                "Validate enriched.deadLettered", 1L,
+                "Route events from the future.eventsFromTheFuture", 1L,
+                "Sessions per customer.sessionsEmitted", 3L,
+                "Count late events.lateEvents", 1L));
     }
 
     /**
@@ -384,12 +234,9 @@ class SessionsEndToEndTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ReplayScenario.Mode.class)
     void theSameInputGivesTheSameSessionsHoweverFastItIsReadAndRestarted(ReplayScenario.Mode mode) throws Exception {
-        String prefix = "replays-" + mode + ".";
-        JobConfig config = config(prefix, 4, "hashmap", "30 s", "--source.idle-timeout", "30 s");
+        JobConfig config = config(4, "hashmap", "30 s", "--source.idle-timeout", "30 s");
         List<List<EnrichedEvent>> input = ReplayScenario.input(23);
-        ReplayScenario.run(mode, kafka, config, config.get(ShopOptions.GROUP_ID_PREFIX) + "-" + SessionsJob.NAME, input,
-                (c, parallelism, savepoint, failAfter) -> start(c, parallelism, savepoint, failAfter, true),
-                dir.resolve(prefix + "savepoints").toUri().toString());
+        ReplayScenario.run(mode, BED, config, input, SessionsJob.TAP_EVENTS);
         assertExactlyTheOracle(config, input, ReplayScenario.farBehindIds(input));
     }
 }

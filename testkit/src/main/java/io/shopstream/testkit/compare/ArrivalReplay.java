@@ -32,24 +32,29 @@ public final class ArrivalReplay {
 
     /** A target from an oracle's methods, e.g. {@code of(oracle::onArrival, oracle::onWatermark)}. */
     public static <T> Target<T> of(PlainWatermarks.EventConsumer<T> onEvent, LongConsumer onWatermark) {
-        return new Target<>() {
-            @Override
-            public void event(T event, boolean fromTheFuture) {
-                onEvent.accept(event, fromTheFuture);
-            }
+        return new Methods<>(onEvent, onWatermark);
+    }
 
-            @Override
-            public void watermark(long watermark) {
-                onWatermark.accept(watermark);
-            }
-        };
+    private record Methods<T>(PlainWatermarks.EventConsumer<T> onEvent, LongConsumer onWatermark)
+            implements Target<T> {
+
+        @Override
+        public void event(T event, boolean fromTheFuture) {
+            onEvent.accept(event, fromTheFuture);
+        }
+
+        @Override
+        public void watermark(long watermark) {
+            onWatermark.accept(watermark);
+        }
     }
 
     /**
      * An operator in an opened harness: every event as a record with its event time, and each
      * watermark that is higher than the last (a harness, like Flink, expects rising watermarks).
      */
-    public static <T> Target<T> harness(OneInputStreamOperatorTestHarness<T, ?> harness, EventTime.Timestamp<T> timestamp) {
+    public static <T> Target<T> harness(OneInputStreamOperatorTestHarness<T, ?> harness,
+            EventTime.Timestamp<T> timestamp) {
         return new Target<>() {
             private long last = Long.MIN_VALUE;
 
@@ -72,8 +77,8 @@ public final class ArrivalReplay {
     @SafeVarargs
     public static void replay(JobConfig config, List<List<EnrichedEvent>> partitions, long nowMillis,
             Target<EnrichedEvent>... targets) {
-        replay(partitions, EnrichedEvent::ts, config.get(ShopOptions.OUT_OF_ORDERNESS), config.get(ShopOptions.MAX_FUTURE),
-                nowMillis, List.of(targets));
+        replay(partitions, EnrichedEvent::ts, config.get(ShopOptions.OUT_OF_ORDERNESS),
+                config.get(ShopOptions.MAX_FUTURE), nowMillis, List.of(targets));
     }
 
     /** Replays {@code partitions} into every target in turn, event by event, then the end of input. */

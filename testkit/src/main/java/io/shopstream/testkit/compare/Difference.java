@@ -55,7 +55,8 @@ public record Difference<T>(int expected, int actual, List<T> missing, List<T> u
         if (none()) {
             return "";
         }
-        return String.format("expected %,d, actual %,d; %,d missing, e.g. %s; %,d unexpected (duplicates or wrong), e.g. %s",
+        return String.format(
+                "expected %,d, actual %,d; %,d missing, e.g. %s; %,d unexpected (duplicates or wrong), e.g. %s",
                 expected, actual, missing.size(), missing.stream().limit(EXAMPLES).toList(), unexpected.size(),
                 unexpected.stream().limit(EXAMPLES).toList());
     }

@@ -35,7 +35,11 @@ public final class FinalRevisions {
      * without the revision numbers, which depend on when late events arrived.
      */
     public static List<String> totals(Collection<CategoryStats> revisions) {
-        return of(revisions).values().stream().map(FinalRevisions::withoutRevision).map(Json::writeString).sorted().toList();
+        return of(revisions).values().stream()
+                .map(FinalRevisions::withoutRevision)
+                .map(Json::writeString)
+                .sorted()
+                .toList();
     }
 
     /** {@code stats} with revision 0. */

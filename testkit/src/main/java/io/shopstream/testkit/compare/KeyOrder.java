@@ -21,7 +21,8 @@ public final class KeyOrder {
     private KeyOrder() {}
 
     /** Each key's records in their order in {@code records}, keys sorted. */
-    public static <T, K extends Comparable<? super K>> Map<K, List<T>> perKey(List<T> records, Function<? super T, K> key) {
+    public static <T, K extends Comparable<? super K>> Map<K, List<T>> perKey(List<T> records,
+            Function<? super T, K> key) {
         Map<K, List<T>> groups = new TreeMap<>();
         for (T r : records) {
             groups.computeIfAbsent(key.apply(r), k -> new ArrayList<>()).add(r);

@@ -16,8 +16,8 @@ public final class TimeFields {
 
     /** {@code letter} with {@code deadLetteredAt} 0. */
     public static DeadLetter withoutTime(DeadLetter letter) {
-        return new DeadLetter(letter.reason(), letter.detail(), letter.sourceTopic(), letter.partition(), letter.offset(),
-                letter.key(), letter.rawValue(), letter.rawValueBase64(), letter.job(), 0L);
+        return new DeadLetter(letter.reason(), letter.detail(), letter.sourceTopic(), letter.partition(),
+                letter.offset(), letter.key(), letter.rawValue(), letter.rawValueBase64(), letter.job(), 0L);
     }
 
     /** A dead letter's JSON read as a {@link DeadLetter}, {@code deadLetteredAt} 0. */

@@ -122,7 +122,8 @@ class CompareTest {
     }
 
     private static DeadLetter letter(long at) {
-        return new DeadLetter(DeadLetterReason.MALFORMED_JSON, "bad", "shop.events", 0, 7, "k", "{", null, "enrich", at);
+        return new DeadLetter(DeadLetterReason.MALFORMED_JSON, "bad", "shop.events", 0, 7, "k", "{", null, "enrich",
+                at);
     }
 
     private static CategoryStats stats(String category, long start, long views, int revision) {
