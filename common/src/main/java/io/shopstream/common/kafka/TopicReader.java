@@ -19,6 +19,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class TopicReader {
 
+    /**
+     * How long closing a reader may take. It commits nothing and leaves no group, so there is
+     * nothing to wait for; Kafka's default (30 s) only delays the caller when the broker is slow
+     * to answer the fetch session's close, as seen in tests on a loaded machine.
+     */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
+
     private TopicReader() {}
 
     /**
@@ -28,7 +35,8 @@ public final class TopicReader {
      */
     public static void readToEnd(Properties client, String topic, Duration timeout,
             Consumer<ConsumerRecord<byte[], byte[]>> handler) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(readCommittedProperties(client))) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(readCommittedProperties(client));
+        try {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();
@@ -43,6 +51,8 @@ public final class TopicReader {
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(handler);
             }
+        } finally {
+            consumer.close(CLOSE_TIMEOUT);
         }
     }
 
@@ -69,7 +79,8 @@ public final class TopicReader {
     public static long lag(String bootstrapServers, String groupId, String topic) {
         Properties props = readCommittedProperties(bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
+        try {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();
@@ -81,6 +92,8 @@ public final class TopicReader {
                 lag += end.get(tp) - (c == null ? 0 : c.offset());
             }
             return lag;
+        } finally {
+            consumer.close(CLOSE_TIMEOUT);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.shopstream.common.time;
 
+import io.shopstream.common.config.JobConfig;
+import io.shopstream.common.config.ShopOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.LongConsumer;
@@ -13,6 +15,40 @@ import java.util.function.LongConsumer;
 public final class PlainWatermarks {
 
     private PlainWatermarks() {}
+
+    /**
+     * A windowing job's plain loop: events as the source hands them over, and the watermark.
+     * {@link #onArrival} sends an event from the future to the late output at once (the job
+     * separates it before its window operator) and every other event to {@link #onEvent}.
+     */
+    public interface Loop<T> {
+
+        void onEvent(T event);
+
+        void onLate(T event);
+
+        void onWatermark(long watermark);
+
+        default void onArrival(T event, boolean fromTheFuture) {
+            if (fromTheFuture) {
+                onLate(event);
+            } else {
+                onEvent(event);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code loop} over {@code partitions} read round-robin under the job's watermark rule
+     * ({@code watermark.out-of-orderness}, {@code watermark.max-future} of {@code config}), then
+     * the end of input (a final watermark of {@code Long.MAX_VALUE}).
+     */
+    public static <T> void replay(JobConfig config, List<List<T>> partitions, EventTime.Timestamp<T> timestamp,
+            long nowMillis, Loop<T> loop) {
+        forEachInArrivalOrder(partitions, timestamp, config.get(ShopOptions.OUT_OF_ORDERNESS),
+                config.get(ShopOptions.MAX_FUTURE), nowMillis, loop::onArrival, loop::onWatermark);
+        loop.onWatermark(Long.MAX_VALUE);
+    }
 
     /** Receives each event in arrival order, with whether it is from the future. */
     @FunctionalInterface

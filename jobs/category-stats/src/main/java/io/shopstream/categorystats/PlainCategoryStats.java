@@ -1,7 +1,6 @@
 package io.shopstream.categorystats;
 
 import io.shopstream.common.config.JobConfig;
-import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.model.CategoryStats;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.time.PlainWatermarks;
@@ -23,7 +22,7 @@ import java.util.Map;
  * still updates it, and if the window has fired already it is emitted again at once with the
  * next revision; later events are late. A window's state goes when W reaches end - 1 + lateness.
  */
-public final class PlainCategoryStats {
+public final class PlainCategoryStats implements PlainWatermarks.Loop<EnrichedEvent> {
 
     /** What the job would write: every emitted revision (the topic keeps the last per window) and the late events. */
     public record Result(List<CategoryStats> stats, List<EnrichedEvent> late) {}
@@ -53,21 +52,16 @@ public final class PlainCategoryStats {
         PlainCategoryStats stats =
                 new PlainCategoryStats(
                         config.get(CategoryStatsOptions.WINDOW_SIZE), config.get(CategoryStatsOptions.ALLOWED_LATENESS));
-        PlainWatermarks.forEachInArrivalOrder(partitions, EnrichedEvent::ts, config.get(ShopOptions.OUT_OF_ORDERNESS),
-                config.get(ShopOptions.MAX_FUTURE), nowMillis, stats::onArrival, stats::onWatermark);
-        stats.onWatermark(Long.MAX_VALUE);
+        PlainWatermarks.replay(config, partitions, EnrichedEvent::ts, nowMillis, stats);
         return stats.result();
     }
 
-    /** An event as the source hands it over: one from the future is late at once (the job separates it). */
-    public void onArrival(EnrichedEvent event, boolean fromTheFuture) {
-        if (fromTheFuture) {
-            late.add(event);
-        } else {
-            onEvent(event);
-        }
+    @Override
+    public void onLate(EnrichedEvent event) {
+        late.add(event);
     }
 
+    @Override
     public void onEvent(EnrichedEvent event) {
         long start = event.ts() - Math.floorMod(event.ts(), sizeMs);
         long maxTimestamp = start + sizeMs - 1;
@@ -88,6 +82,7 @@ public final class PlainCategoryStats {
         }
     }
 
+    @Override
     public void onWatermark(long newWatermark) {
         if (newWatermark <= watermark) {
             return;

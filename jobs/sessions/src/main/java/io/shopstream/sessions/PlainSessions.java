@@ -1,7 +1,6 @@
 package io.shopstream.sessions;
 
 import io.shopstream.common.config.JobConfig;
-import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.model.EnrichedEvent;
 import io.shopstream.common.model.Session;
 import io.shopstream.common.time.PlainWatermarks;
@@ -22,7 +21,7 @@ import java.util.TreeMap;
  * forgotten) when the watermark reaches its last event time + gap. An event is too late when the
  * watermark has reached its time + gap.
  */
-public final class PlainSessions {
+public final class PlainSessions implements PlainWatermarks.Loop<EnrichedEvent> {
 
     /** What the job would write: the sessions and the late events. */
     public record Result(List<Session> sessions, List<EnrichedEvent> late) {}
@@ -40,21 +39,16 @@ public final class PlainSessions {
     /** Runs the job's rules over partitions read round-robin, then the end of input. */
     public static Result run(JobConfig config, List<List<EnrichedEvent>> partitions, long nowMillis) {
         PlainSessions sessions = new PlainSessions(config.get(SessionsOptions.GAP));
-        PlainWatermarks.forEachInArrivalOrder(partitions, EnrichedEvent::ts, config.get(ShopOptions.OUT_OF_ORDERNESS),
-                config.get(ShopOptions.MAX_FUTURE), nowMillis, sessions::onArrival, sessions::onWatermark);
-        sessions.onWatermark(Long.MAX_VALUE);
+        PlainWatermarks.replay(config, partitions, EnrichedEvent::ts, nowMillis, sessions);
         return sessions.result();
     }
 
-    /** An event as the source hands it over: one from the future is late at once (the job separates it). */
-    public void onArrival(EnrichedEvent event, boolean fromTheFuture) {
-        if (fromTheFuture) {
-            late.add(event);
-        } else {
-            onEvent(event);
-        }
+    @Override
+    public void onLate(EnrichedEvent event) {
+        late.add(event);
     }
 
+    @Override
     public void onEvent(EnrichedEvent event) {
         if (watermark >= event.ts() + gapMs) {
             late.add(event);
@@ -72,6 +66,7 @@ public final class PlainSessions {
         customer.add(joined);
     }
 
+    @Override
     public void onWatermark(long newWatermark) {
         if (newWatermark <= watermark) {
             return;
