@@ -47,15 +47,18 @@ public final class JobConfig {
     private final Configuration flink;
     private final KafkaClientProperties kafkaClient;
     private final Map<String, String> sources;
+    /** Other jobs' options given to this one (a shared config.yaml or argument list): shown, not used. */
+    private final Map<String, String> otherJobs;
 
     private JobConfig(String job, List<ConfigOption<?>> options, Configuration shop, Configuration flink,
-            KafkaClientProperties kafkaClient, Map<String, String> sources) {
+            KafkaClientProperties kafkaClient, Map<String, String> sources, Map<String, String> otherJobs) {
         this.job = job;
         this.options = options;
         this.shop = shop;
         this.flink = flink;
         this.kafkaClient = kafkaClient;
         this.sources = sources;
+        this.otherJobs = otherJobs;
     }
 
     /**
@@ -70,14 +73,16 @@ public final class JobConfig {
     /**
      * Parses program arguments on top of a base configuration (for {@code flink run}, the
      * environment's configuration, which holds the cluster's {@code config.yaml}). {@code
-     * jobOptions} are the job's own options; another job's options ({@code sessions.gap} for
-     * enrich) are ignored in {@code config.yaml}, which the jobs of a cluster share, and refused as
-     * arguments.
+     * jobOptions} are the job's own options. Another job's options ({@code sessions.gap} for
+     * enrich), wherever they come from, are not used but printed as such: the jobs of a cluster
+     * share its {@code config.yaml}, and one argument list may start them all. They are checked
+     * by the job they belong to.
      */
     public static JobConfig fromArgs(String job, List<ConfigOption<?>> jobOptions, ReadableConfig base, String... args) {
         List<ConfigOption<?>> options = new ArrayList<>(ShopOptions.ALL);
         options.addAll(jobOptions);
         Map<String, String> sources = new LinkedHashMap<>();
+        Map<String, String> otherJobs = new LinkedHashMap<>();
         Configuration shop = new Configuration();
         Configuration flink = new Configuration();
         Map<String, String> kafkaOptions = new LinkedHashMap<>();
@@ -88,7 +93,9 @@ public final class JobConfig {
             if (clientKey != null) {
                 kafkaOptions.put(clientKey, e.getValue());
                 sources.put(e.getKey(), "config.yaml");
-            } else if (isOurs(e.getKey(), options) && !isAnotherJobsKey(job, e.getKey(), options)) {
+            } else if (isAnotherJobsKey(job, e.getKey(), options)) {
+                otherJobs.put(e.getKey(), e.getValue() + " (config.yaml)");
+            } else if (isOurs(e.getKey(), options)) {
                 setShop(shop, options, e.getKey(), e.getValue());
                 sources.put(e.getKey(), "config.yaml");
             }
@@ -108,11 +115,10 @@ public final class JobConfig {
             String clientKey = KafkaClientProperties.clientKeyOf(key);
             if (clientKey != null) {
                 kafkaOptions.put(clientKey, arg.value());
+            } else if (isAnotherJobsKey(job, key, options)) {
+                otherJobs.put(key, arg.value() + (arg.dashD() ? " (-D)" : " (argument)"));
+                continue;
             } else if (isOurs(key, options)) {
-                if (isAnotherJobsKey(job, key, options)) {
-                    throw new ConfigException("Option '" + key + "' is an option of job '"
-                            + key.substring(0, key.indexOf('.')) + "', not of '" + job + "' (see --help)");
-                }
                 setShop(shop, options, key, arg.value());
             } else if (arg.dashD()) {
                 setFlink(flink, key, arg.value());
@@ -127,7 +133,7 @@ public final class JobConfig {
         checkTransactionTimeout(shop, effective);
         KafkaClientProperties kafkaClient =
                 KafkaClientProperties.of(kafkaOptions, shop.get(ShopOptions.KAFKA_PROPERTIES_FILE));
-        return new JobConfig(job, List.copyOf(options), shop, flink, kafkaClient, sources);
+        return new JobConfig(job, List.copyOf(options), shop, flink, kafkaClient, sources, otherJobs);
     }
 
     public String job() {
@@ -177,6 +183,8 @@ public final class JobConfig {
             String value = GlobalConfiguration.isSensitive(e.getKey()) ? "******" : e.getValue();
             out.printf("  %-34s = %-28s (%s)%n", e.getKey(), value, from);
         }
+        otherJobs.forEach((key, value) -> out.printf("  %-34s = %s, not used: an option of job '%s'%n", key, value,
+                key.substring(0, key.indexOf('.'))));
     }
 
     /** The usage text listing every option of {@code job} (shared and its own) with its default and description. */
