@@ -10,6 +10,7 @@ import io.shopstream.bench.PassOperators.Tallying;
 import io.shopstream.bench.PassOperators.ToJson;
 import io.shopstream.categorystats.CategoryStatsJob;
 import io.shopstream.common.config.JobConfig;
+import io.shopstream.common.job.JobHooks;
 import io.shopstream.common.job.ShopJob;
 import io.shopstream.common.json.CustomerFormat;
 import io.shopstream.common.json.DeadLetterSplitter;
@@ -227,13 +228,13 @@ public final class Measurements {
     }
 
     private void flinkCategoryStats(StreamExecutionEnvironment env, JobConfig config) {
-        CategoryStatsJob.Outputs out = CategoryStatsJob.defineWorkflow(config, validEnriched(env, config));
+        CategoryStatsJob.Outputs out = CategoryStatsJob.defineWorkflow(config, validEnriched(env, config), JobHooks.NONE);
         discard(out.stats(), "stats", false);
         discard(out.late(), "late", true);
     }
 
     private void flinkSessions(StreamExecutionEnvironment env, JobConfig config) {
-        SessionsJob.Outputs out = SessionsJob.defineWorkflow(config, validEnriched(env, config));
+        SessionsJob.Outputs out = SessionsJob.defineWorkflow(config, validEnriched(env, config), JobHooks.NONE);
         discard(out.sessions(), "sessions", false);
         discard(out.late(), "late", true);
     }

@@ -57,15 +57,14 @@ public final class CategoryStatsJob extends ShopJob {
     /** What the job writes: window totals and the events that were too late (or from the future). */
     public record Outputs(DataStream<CategoryStats> stats, DataStream<EnrichedEvent> late) {}
 
-    /** Builds the job's graph from validated events that carry timestamps and watermarks. */
-    public static Outputs defineWorkflow(JobConfig config, DataStream<EnrichedEvent> events) {
-        return defineWorkflow(config, events, true);
-    }
-
-    /** {@code keepWatermark = false} builds the naive graph; tests use it to show what goes wrong. */
-    static Outputs defineWorkflow(JobConfig config, DataStream<EnrichedEvent> events, boolean keepWatermark) {
+    /**
+     * Totals per category and tumbling window, with revisions for late events, from validated events
+     * that carry timestamps and watermarks. {@code hooks} as in {@link #build}: a real run passes {@link
+     * JobHooks#NONE}, {@link JobHooks#withoutWatermarkKeeper} builds the naive graph.
+     */
+    public static Outputs defineWorkflow(JobConfig config, DataStream<EnrichedEvent> events, JobHooks hooks) {
         LateEvents.Keyed<EnrichedEvent> byCategory = LateEvents.keyedForEventTime(events, EnrichedEvent::ts,
-                EnrichedEvent::category, config.get(ShopOptions.MAX_FUTURE), keepWatermark);
+                EnrichedEvent::category, config.get(ShopOptions.MAX_FUTURE), hooks.keepWatermark());
         SingleOutputStreamOperator<CategoryStats> stats =
                 windowTotals(
                         byCategory.keyed(),
@@ -94,7 +93,7 @@ public final class CategoryStatsJob extends ShopJob {
                         TypeInformation.of(EnrichedEvent.class), EnrichedEvent::ts);
         Split<EnrichedEvent> valid = DeadLetterSplitter.split(input, "enriched", TypeInformation.of(EnrichedEvent.class));
 
-        Outputs out = defineWorkflow(config, hooks.at(TAP_EVENTS, valid.values()), hooks.keepWatermark());
+        Outputs out = defineWorkflow(config, hooks.at(TAP_EVENTS, valid.values()), hooks);
 
         KafkaIO.write(out.stats(), config, ShopOptions.TOPIC_CATEGORY_STATS, CategoryStats::key);
         KafkaIO.write(out.late(), config, ShopOptions.TOPIC_CATEGORY_STATS_LATE, EnrichedEvent::customerId);

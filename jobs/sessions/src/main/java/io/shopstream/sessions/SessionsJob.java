@@ -49,15 +49,14 @@ public final class SessionsJob extends ShopJob {
     /** What the job writes: sessions and the events that were too late (or from the future). */
     public record Outputs(DataStream<Session> sessions, DataStream<EnrichedEvent> late) {}
 
-    /** Builds the job's graph from validated events that carry timestamps and watermarks. */
-    public static Outputs defineWorkflow(JobConfig config, DataStream<EnrichedEvent> events) {
-        return defineWorkflow(config, events, true);
-    }
-
-    /** {@code keepWatermark = false} builds the naive graph; tests use it to show what goes wrong. */
-    static Outputs defineWorkflow(JobConfig config, DataStream<EnrichedEvent> events, boolean keepWatermark) {
+    /**
+     * Each customer's sessions, summarised once they can no longer grow, from validated events that
+     * carry timestamps and watermarks. {@code hooks} as in {@link #build}: a real run passes {@link
+     * JobHooks#NONE}, {@link JobHooks#withoutWatermarkKeeper} builds the naive graph.
+     */
+    public static Outputs defineWorkflow(JobConfig config, DataStream<EnrichedEvent> events, JobHooks hooks) {
         LateEvents.Keyed<EnrichedEvent> byCustomer = LateEvents.keyedForEventTime(events, EnrichedEvent::ts,
-                EnrichedEvent::customerId, config.get(ShopOptions.MAX_FUTURE), keepWatermark);
+                EnrichedEvent::customerId, config.get(ShopOptions.MAX_FUTURE), hooks.keepWatermark());
         SingleOutputStreamOperator<Session> sessions =
                 byCustomer.keyed()
                         .process(new SessionTracker(config.get(SessionsOptions.GAP)), TypeInformation.of(Session.class))
@@ -74,7 +73,7 @@ public final class SessionsJob extends ShopJob {
                         TypeInformation.of(EnrichedEvent.class), EnrichedEvent::ts);
         Split<EnrichedEvent> valid = DeadLetterSplitter.split(input, "enriched", TypeInformation.of(EnrichedEvent.class));
 
-        Outputs out = defineWorkflow(config, hooks.at(TAP_EVENTS, valid.values()), hooks.keepWatermark());
+        Outputs out = defineWorkflow(config, hooks.at(TAP_EVENTS, valid.values()), hooks);
 
         KafkaIO.write(out.sessions(), config, ShopOptions.TOPIC_SESSIONS, Session::customerId);
         KafkaIO.write(out.late(), config, ShopOptions.TOPIC_SESSIONS_LATE, EnrichedEvent::customerId);
