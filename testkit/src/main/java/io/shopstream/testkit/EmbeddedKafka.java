@@ -1,5 +1,6 @@
 package io.shopstream.testkit;
 
+import io.shopstream.common.Await;
 import io.shopstream.common.kafka.ProducerSettings;
 import io.shopstream.common.kafka.TopicReader;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.shopstream.testkit;
 
+import io.shopstream.common.Await;
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.job.JobHooks;

@@ -1,9 +1,10 @@
 package io.shopstream.bench.cluster;
 
-import io.shopstream.cluster.Await;
+import io.shopstream.cluster.FlinkProcesses;
 import io.shopstream.cluster.FlinkRest;
 import io.shopstream.cluster.InputFeed;
 import io.shopstream.cluster.LocalCluster;
+import io.shopstream.common.Await;
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.kafka.ProducerSettings;
@@ -20,8 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -96,7 +96,7 @@ final class BenchCluster implements AutoCloseable {
         jobId = cluster.cli().submit("enrich", List.of("-p", String.valueOf(options.parallelism())), List.of(
                 "-Dexecution.checkpointing.interval=" + options.checkpointInterval().toMillis() + "ms",
                 "-Dexecution.checkpointing.min-pause=" + minPause.toMillis() + "ms"));
-        Await.until("enrich's subtasks RUNNING", Duration.ofSeconds(180), () -> cluster.rest().allTasksRunning(jobId));
+        Await.until(() -> cluster.rest().allTasksRunning(jobId), Duration.ofSeconds(180), "enrich's subtasks RUNNING");
         OUT.println("  job " + jobId + " RUNNING on " + cluster.rest().subtasksByTaskManager(jobId));
 
         phase("reference", String.format("%,d products and customers, then wait until enrich has read them",
@@ -163,12 +163,8 @@ final class BenchCluster implements AutoCloseable {
      * {@code --checkpoint-interval} sets the checkpoint cadence rather than the pause.
      */
     static Duration minPause(Path repo, Duration interval) throws IOException {
-        Matcher m = Pattern.compile("(?m)^\\s+min-pause:\\s*([^#\\s]+)").matcher(Files.readString(repo.resolve("flink-conf/config.yaml")));
+        Duration configured = FlinkProcesses.suiteConfiguration(repo).get(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS);
         Duration half = interval.dividedBy(2);
-        if (!m.find()) {
-            return half;
-        }
-        Duration configured = TimeUtils.parseDuration(m.group(1));
         return configured.compareTo(half) < 0 ? configured : half;
     }
 

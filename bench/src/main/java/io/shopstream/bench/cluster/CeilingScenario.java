@@ -3,8 +3,8 @@ package io.shopstream.bench.cluster;
 import static io.shopstream.bench.cluster.BenchCluster.OUT;
 
 import io.shopstream.bench.BenchMain;
-import io.shopstream.cluster.Await;
 import io.shopstream.cluster.InputFeed;
+import io.shopstream.common.Await;
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.enrich.PlainEnrich;
@@ -34,8 +34,8 @@ final class CeilingScenario {
         feed.requireNoFailure();
         double sentS = (System.nanoTime() - timeline.firstSent()) / 1e9;
         OUT.printf("  all %,d events sent in %.1f s (%,.0f/s)%n", timeline.sent(), sentS, timeline.sent() / sentS);
-        Await.until("every event visible in the output", Duration.ofSeconds(240 + o.events() / 2_000),
-                () -> timeline.visible() >= timeline.size());
+        Await.until(() -> timeline.visible() >= timeline.size(),
+                Duration.ofSeconds(240 + o.events() / 2_000), "every event visible in the output");
         bench.stopWatchingAfterMoreCheckpoints();
         var checkpoints = bench.checkpointStats();
 

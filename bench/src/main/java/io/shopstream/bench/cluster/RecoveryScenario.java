@@ -3,9 +3,9 @@ package io.shopstream.bench.cluster;
 import static io.shopstream.bench.cluster.BenchCluster.OUT;
 
 import io.shopstream.bench.BenchMain;
-import io.shopstream.cluster.Await;
 import io.shopstream.cluster.InputFeed;
 import io.shopstream.cluster.TaskManagerKill;
+import io.shopstream.common.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +34,9 @@ final class RecoveryScenario {
         InputFeed feed = bench.feed(o.rate());
         long feedStart = System.nanoTime();
         Thread feeder = feed.start("bench-feeder");
-        long steadyFrom = Await.until(RecoveryRun.WARM_UP_CHECKPOINTS + " checkpoints after the feed began",
-                Duration.ofSeconds(180), Duration.ofMillis(100),
-                () -> bench.rest().completedCheckpoints(jobId) >= checkpointsAtStart + RecoveryRun.WARM_UP_CHECKPOINTS);
+        long steadyFrom = Await.until(
+                () -> bench.rest().completedCheckpoints(jobId) >= checkpointsAtStart + RecoveryRun.WARM_UP_CHECKPOINTS,
+                Duration.ofSeconds(180), RecoveryRun.WARM_UP_CHECKPOINTS + " checkpoints after the feed began");
 
         Recovery recovery = killAndRecover(bench, feed, feedStart, checkpointsAtStart);
 
@@ -46,8 +46,8 @@ final class RecoveryScenario {
         OUT.printf("  all %,d events sent in %.1f s%n", timeline.sent(), (System.nanoTime() - timeline.firstSent()) / 1e9);
         try {
             // Generous: on a loaded 2-core machine checkpoints (and so commits) were seen to take 45 s.
-            Await.until("every event visible in the output", Duration.ofSeconds(240),
-                    () -> timeline.visible() >= timeline.size());
+            Await.until(() -> timeline.visible() >= timeline.size(),
+                    Duration.ofSeconds(240), "every event visible in the output");
         } catch (IllegalStateException timedOut) {
             OUT.println("  " + timedOut.getMessage() + ": " + (timeline.size() - timeline.visible()) + " events missing");
         }

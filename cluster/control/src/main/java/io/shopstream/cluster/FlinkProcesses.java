@@ -1,5 +1,6 @@
 package io.shopstream.cluster;
 
+import io.shopstream.common.Await;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -12,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.JobManagerOptions;
 
 /**
  * The cluster's Flink processes: one JobManager (with the web UI) and N TaskManagers, started as
@@ -87,7 +91,8 @@ public final class FlinkProcesses {
         start(ClusterProcesses.JOBMANAGER, "GET_JM_RESOURCE_PARAMS",
                 List.of("org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "--configDir",
                         confDir().toString()));
-        Await.until("JobManager REST API at " + rest.url(), Duration.ofSeconds(90), () -> rest.get("/overview").isPresent());
+        Await.until(() -> rest.get("/overview").isPresent(),
+                Duration.ofSeconds(90), "JobManager REST API at " + rest.url());
     }
 
     /** Starts one more TaskManager and returns its name ({@code taskmanager-N}). */
@@ -115,7 +120,7 @@ public final class FlinkProcesses {
 
     /** Waits until {@code count} TaskManagers are registered with the JobManager. */
     public void awaitTaskManagers(int count, Duration timeout) throws InterruptedException {
-        Await.until(count + " registered TaskManagers", timeout, () -> rest.registeredTaskManagers() == count);
+        Await.until(() -> rest.registeredTaskManagers() == count, timeout, count + " registered TaskManagers");
     }
 
     /** flink-conf's JVM options for every process, and the log files of process {@code name}. */
@@ -149,15 +154,18 @@ public final class FlinkProcesses {
         return lines;
     }
 
+    /** flink-conf/config.yaml of the repository {@code repo}, read by Flink's own loader (flattened keys). */
+    public static Configuration suiteConfiguration(Path repo) {
+        return GlobalConfiguration.loadConfiguration(repo.resolve("flink-conf").toString());
+    }
+
     /**
      * The local cluster takes the JobManager's RPC port from flink-conf as it is (unlike the REST
      * and Kafka ports), so a second local cluster on this machine could not start its JobManager:
      * say so at once rather than after a start-up timeout.
      */
     public void requireFreeRpcPort() throws IOException {
-        Matcher m = Pattern.compile("(?ms)^jobmanager:\\s*$.*?^\\s+rpc:\\s*$.*?^\\s+port:\\s*(\\d+)")
-                .matcher(Files.readString(repo.resolve("flink-conf/config.yaml")));
-        int port = m.find() ? Integer.parseInt(m.group(1)) : 6123;
+        int port = suiteConfiguration(repo).get(JobManagerOptions.PORT);
         if (!LoopbackPorts.isFree(port)) {
             throw new IllegalStateException("Port " + port + " (jobmanager.rpc.port in flink-conf/config.yaml) is in use,"
                     + " probably by another local cluster (bin/shopstream-cluster, or the chaos test in"

@@ -1,5 +1,6 @@
 package io.shopstream.cluster;
 
+import io.shopstream.common.Await;
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.kafka.TopicReader;
@@ -58,9 +59,8 @@ public final class InputFeed implements Runnable {
         producer.flush();
         String servers = config.get(ShopOptions.BOOTSTRAP_SERVERS);
         String group = config.get(ShopOptions.GROUP_ID_PREFIX) + "-enrich";
-        Await.until("enrich to load the reference data", timeout,
-                () -> TopicReader.lag(servers, group, config.get(ShopOptions.TOPIC_PRODUCTS))
-                        + TopicReader.lag(servers, group, config.get(ShopOptions.TOPIC_CUSTOMERS)) == 0);
+        Await.until(() -> TopicReader.lag(servers, group, config.get(ShopOptions.TOPIC_PRODUCTS))
+                        + TopicReader.lag(servers, group, config.get(ShopOptions.TOPIC_CUSTOMERS)) == 0, timeout, "enrich to load the reference data");
     }
 
     /** Starts feeding on a daemon thread of that name. */

@@ -1,5 +1,6 @@
 package io.shopstream.cluster;
 
+import io.shopstream.common.Await;
 import io.shopstream.common.config.ShopOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,7 +75,7 @@ public final class KafkaBroker {
         processes.start(ClusterProcesses.KAFKA, List.of(java, "-Xmx1g", "-Xms256m",
                 "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
                 "-cp", classpath, "kafka.Kafka", props.toString()));
-        Await.until("Kafka broker on " + bootstrapServers(), Duration.ofSeconds(60), this::answers);
+        Await.until(this::answers, Duration.ofSeconds(60), "Kafka broker on " + bootstrapServers());
     }
 
     private boolean answers() {

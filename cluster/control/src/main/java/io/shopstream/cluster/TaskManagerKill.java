@@ -1,5 +1,6 @@
 package io.shopstream.cluster;
 
+import io.shopstream.common.Await;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
@@ -55,11 +56,11 @@ public final class TaskManagerKill {
      * checkpoint after that; returns the seconds the checkpoints took.
      */
     public double awaitCheckpointAfter(IntSupplier sent, int threshold, Duration sendTimeout) throws InterruptedException {
-        long reached = Await.until(threshold + " records sent", sendTimeout, () -> sent.getAsInt() >= threshold);
+        long reached = Await.until(() -> sent.getAsInt() >= threshold, sendTimeout, threshold + " records sent");
         Map<String, Long> before = new TreeMap<>();
         jobIds.forEach(id -> before.put(id, rest.completedCheckpoints(id)));
-        long done = Await.until("a completed checkpoint of every job after " + threshold + " records", Duration.ofSeconds(180),
-                () -> jobIds.stream().allMatch(id -> rest.completedCheckpoints(id) > before.get(id)));
+        long done = Await.until(() -> jobIds.stream().allMatch(id -> rest.completedCheckpoints(id) > before.get(id)),
+                Duration.ofSeconds(180), "a completed checkpoint of every job after " + threshold + " records");
         return (done - reached) / 1e9;
     }
 
@@ -104,13 +105,14 @@ public final class TaskManagerKill {
         long killedAtMillis = System.currentTimeMillis();
         cluster.processes().kill(victim);
         String replacement = startReplacement ? cluster.flink().startTaskManager() : null;
-        long seenDetectedAt = Await.until("the JobManager to notice the loss", Duration.ofSeconds(90), DETECT_POLL, () -> {
+        long seenDetectedAt = Await.until(() -> {
             int now = rest.registeredTaskManagers();
             return jobIds.stream().anyMatch(id -> !rest.allTasksRunning(id)) || (now >= 0 && now < registered);
-        });
-        long seenRunningAt = Await.until("every job running again", Duration.ofSeconds(240), () -> jobIds.stream()
+        }, Duration.ofSeconds(90), DETECT_POLL, "the JobManager to notice the loss");
+        long seenRunningAt = Await.until(() -> jobIds.stream()
                 .allMatch(id -> rest.runningAgainAfter(id, onVictim.contains(id), killedAtMillis)
-                        && (!onVictim.contains(id) || rest.lastSubtaskRunningMillis(id) >= killedAtMillis)));
+                        && (!onVictim.contains(id) || rest.lastSubtaskRunningMillis(id) >= killedAtMillis)),
+                        Duration.ofSeconds(240), "every job running again");
 
         long detectedAt = seenDetectedAt;
         long runningMillis = -1;
@@ -124,8 +126,8 @@ public final class TaskManagerKill {
         long runningAt = runningMillis > 0 ? killedAt + (runningMillis - killedAtMillis) * 1_000_000 : seenRunningAt;
         if (replacement != null) {
             // A replacement still starting up when the next kill comes would be that kill's victim.
-            Await.until("the replacement " + replacement + " to register", Duration.ofSeconds(120),
-                    () -> rest.registeredTaskManagers() == registered);
+            Await.until(() -> rest.registeredTaskManagers() == registered,
+                    Duration.ofSeconds(120), "the replacement " + replacement + " to register");
         }
         return new Outcome(victim, pid, hosts, killedAt, seenDetectedAt, detectedAt, seenRunningAt, runningAt, replacement);
     }

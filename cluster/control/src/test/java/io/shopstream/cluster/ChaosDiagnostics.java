@@ -1,6 +1,7 @@
 package io.shopstream.cluster;
 
 import io.shopstream.categorystats.CategoryStatsOptions;
+import io.shopstream.common.Await;
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.model.EnrichedEvent;
@@ -28,8 +29,8 @@ final class ChaosDiagnostics {
     /** Waits like {@link Await#until}; on time-out prints every job's watermarks, which say where it stands, and fails. */
     void awaitOrShowWatermarks(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         try {
-            Await.until(what, timeout, condition);
-        } catch (IllegalStateException timedOut) {
+            Await.until(condition::getAsBoolean, timeout, what);
+        } catch (Await.TimedOut timedOut) {
             OUT.println(timedOut.getMessage() + "; current input watermark per operator chain:");
             jobIds.forEach((job, id) -> rest.watermarks(id).forEach((vertex, wm) -> OUT.printf("  %s / %s: %s%n", job, vertex,
                     wm == Long.MIN_VALUE ? "none" : Instant.ofEpochMilli(wm))));
@@ -43,8 +44,8 @@ final class ChaosDiagnostics {
      */
     void awaitOrShowExceptions(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         try {
-            Await.until(what, timeout, condition);
-        } catch (IllegalStateException timedOut) {
+            Await.until(condition::getAsBoolean, timeout, what);
+        } catch (Await.TimedOut timedOut) {
             OUT.println(timedOut.getMessage() + "; job states and exceptions:");
             for (String id : jobIds.values()) {
                 OUT.println("  " + rest.job(id) + " " + rest.get("/jobs/" + id + "/exceptions").map(Object::toString)
@@ -57,8 +58,8 @@ final class ChaosDiagnostics {
     void awaitMoreCheckpoints(String job, int more) throws InterruptedException {
         String id = jobIds.get(job);
         long now = rest.completedCheckpoints(id);
-        Await.until(more + " more checkpoints of " + job, Duration.ofSeconds(120),
-                () -> rest.completedCheckpoints(id) >= now + more);
+        Await.until(() -> rest.completedCheckpoints(id) >= now + more,
+                Duration.ofSeconds(120), more + " more checkpoints of " + job);
     }
 
     /**

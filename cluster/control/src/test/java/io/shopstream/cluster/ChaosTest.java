@@ -2,6 +2,7 @@ package io.shopstream.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shopstream.common.Await;
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.job.ShopJob;
@@ -92,8 +93,8 @@ class ChaosTest {
             jobIds.put(job, cluster.cli().submit(job, List.of(), JOB_ARGS));
         }
         OUT.println("Submitted with flink run: " + jobIds);
-        Await.until("all jobs running", Duration.ofSeconds(120),
-                () -> jobIds.values().stream().allMatch(cluster.rest()::allTasksRunning));
+        Await.until(() -> jobIds.values().stream().allMatch(cluster.rest()::allTasksRunning),
+                Duration.ofSeconds(120), "all jobs running");
 
         List<GeneratedRecord> records = new ArrayList<>();
         new ShopGenerator(GeneratorSettings.fromArgs("--seed", "2026", "--events", String.valueOf(EVENTS),

@@ -1,5 +1,6 @@
 package io.shopstream.cluster;
 
+import io.shopstream.common.Await;
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.kafka.TopicReader;
@@ -24,8 +25,8 @@ final class EnrichUpgrade {
             throws Exception {
         String group = config.get(ShopOptions.GROUP_ID_PREFIX) + "-enrich";
         String events = config.get(ShopOptions.TOPIC_EVENTS);
-        Await.until("enrich to read and checkpoint every event", Duration.ofSeconds(420),
-                () -> TopicReader.lag(cluster.bootstrapServers(), group, events) == 0);
+        Await.until(() -> TopicReader.lag(cluster.bootstrapServers(), group, events) == 0,
+                Duration.ofSeconds(420), "enrich to read and checkpoint every event");
         String savepoint;
         try {
             savepoint = cluster.cli().stopWithSavepoint(jobId);
@@ -34,11 +35,12 @@ final class EnrichUpgrade {
             // checkpoint, which the exactness checks cover. One retry.
             OUT.println("stop-with-savepoint of enrich FAILED, retrying once: "
                     + failed.getMessage().lines().filter(l -> l.contains("Exception")).findFirst().orElse(""));
-            Await.until("enrich running again", Duration.ofSeconds(180), () -> cluster.rest().allTasksRunning(jobId));
+            Await.until(() -> cluster.rest().allTasksRunning(jobId), Duration.ofSeconds(180), "enrich running again");
             savepoint = cluster.cli().stopWithSavepoint(jobId);
         }
         String resumed = cluster.cli().submit("enrich", List.of("-s", savepoint, "-p", "2"), jobArgs);
-        Await.until("enrich resumed from " + savepoint, Duration.ofSeconds(120), () -> cluster.rest().allTasksRunning(resumed));
+        Await.until(() -> cluster.rest().allTasksRunning(resumed),
+                Duration.ofSeconds(120), "enrich resumed from " + savepoint);
         OUT.println("enrich stopped with savepoint " + savepoint + " and resumed at parallelism 2 as " + resumed);
         return resumed;
     }

@@ -3,6 +3,7 @@ package io.shopstream.enrich;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.shopstream.common.Await;
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.enrich.EnrichmentPipeline;
@@ -19,7 +20,6 @@ import io.shopstream.generator.GeneratedRecord;
 import io.shopstream.generator.GeneratorSettings;
 import io.shopstream.generator.ShopGenerator;
 import io.shopstream.generator.Stream;
-import io.shopstream.testkit.Await;
 import io.shopstream.testkit.EmbeddedKafka;
 import io.shopstream.testkit.FailOnceAfterCheckpoint;
 import io.shopstream.testkit.JobTestbed;

@@ -3,6 +3,7 @@ package io.shopstream.payments;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.shopstream.common.Await;
 import io.shopstream.common.config.JobConfig;
 import io.shopstream.common.config.ShopOptions;
 import io.shopstream.common.job.JobHooks;
@@ -17,7 +18,6 @@ import io.shopstream.common.model.Payment;
 import io.shopstream.common.model.PaymentStatus;
 import io.shopstream.common.model.UnpaidOrder;
 import io.shopstream.payments.PaymentScenarios.Arrival;
-import io.shopstream.testkit.Await;
 import io.shopstream.testkit.FailOnceAfterCheckpoint;
 import io.shopstream.testkit.JobTestbed;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.shopstream.testkit;
+package io.shopstream.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,7 +21,7 @@ class AwaitTest {
     @Test
     void failsAtTheDeadlineNamingWhatItWaitedForAndTheLastValue() {
         assertThatThrownBy(() -> Await.value(() -> "not yet", "done"::equals, Duration.ofMillis(300), "the answer"))
-                .isInstanceOf(AssertionError.class)
+                .isInstanceOf(Await.TimedOut.class)
                 .hasMessage("Timed out after 300 ms waiting for the answer; last seen: not yet");
     }
 
