@@ -4,6 +4,7 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.flink.configuration.ConfigOption;
 
 /**
@@ -146,15 +147,19 @@ public final class ShopOptions {
                     MAX_RECORD_BYTES, STARTING_OFFSETS, IDLE_TIMEOUT, OUT_OF_ORDERNESS, MAX_FUTURE, ALIGNMENT_MAX_DRIFT);
 
     /**
-     * Key prefixes that belong to ShopStream; a key under one of them must be a known option, or a
-     * Kafka client property under {@code kafka.properties.} ({@link KafkaClientProperties}).
+     * The prefixes of the jobs' own options: the job's name and a dot ({@code sessions.gap}). The
+     * suite's list of jobs is {@code SuiteJobs}, above common; {@code SuiteJobsTest} checks that
+     * the two agree.
      */
-    public static final List<String> PREFIXES =
-            List.of("kafka.", "topics.", "input.", "source.", "watermark.", "enrich.", "category-stats.",
-                    "sessions.", "payments.");
-
-    /** The prefixes of the jobs' own options: the job's name and a dot ({@code sessions.gap}). */
     public static final List<String> JOB_PREFIXES = List.of("enrich.", "category-stats.", "sessions.", "payments.");
+
+    /**
+     * Key prefixes that belong to ShopStream: the shared options' and the jobs'. A key under one of
+     * them must be a known option, another job's option, or a Kafka client property under {@code
+     * kafka.properties.} ({@link KafkaClientProperties}).
+     */
+    public static final List<String> PREFIXES = Stream.concat(
+            Stream.of("kafka.", "topics.", "input.", "source.", "watermark."), JOB_PREFIXES.stream()).toList();
 
     private static ConfigOption<String> topic(String name, String defaultTopic) {
         return key("topics." + name)
