@@ -48,15 +48,26 @@ final class CeilingScenario {
         }
         JobConfig plainConfig = JobConfig.fromArgs("enrich-plain", "--kafka.bootstrap-servers", bench.cluster.bootstrapServers(),
                 "--" + ShopOptions.TOPIC_ENRICHED.key(), enriched, "--" + ShopOptions.TOPIC_DLQ.key(), dlq);
+        long expected = timeline.visible();
+        long[] handedOn = {0};
+        long[] halfway = {0};
         long plainStart = System.nanoTime();
-        PlainEnrich plain = PlainEnrich.toKafka(plainConfig);
-        double plainS = (System.nanoTime() - plainStart) / 1e9;
+        PlainEnrich plain = PlainEnrich.toKafka(plainConfig, () -> {
+            if (++handedOn[0] == expected / 2 + 1) {
+                halfway[0] = System.nanoTime();
+            }
+        });
+        long plainEnd = System.nanoTime();
+        double plainS = (plainEnd - plainStart) / 1e9;
+        double plainSecondHalf = halfway[0] == 0 ? Double.NaN
+                : (plain.enrichedCount() - expected / 2) / ((plainEnd - halfway[0]) / 1e9);
         OUT.printf("  PlainEnrich: %,d enriched in %.1f s%n", plain.enrichedCount(), plainS);
 
         bench.phase("verify", "enrich's output against PlainEnrich over the same topics");
         OutputCheck check = OutputCheck.of(bench.cluster.bootstrapServers());
         CeilingRun ceiling = new CeilingRun(o, bench.minPause, BenchMain.machine(), bench.jobId(),
-                timeline.window(Long.MAX_VALUE), sentS, plain.enrichedCount(), plainS, checkpoints, check);
+                timeline.window(Long.MAX_VALUE), timeline.secondHalfPerSecond(), sentS, plain.enrichedCount(), plainS,
+                plainSecondHalf, checkpoints, check);
         CeilingRun.write(ceiling);
         ceiling.printSummary(OUT);
         return ceiling;

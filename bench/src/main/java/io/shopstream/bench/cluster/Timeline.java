@@ -5,6 +5,7 @@ import io.shopstream.common.kafka.TopicReader;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,6 +180,27 @@ final class Timeline {
         double seconds = (lastVisible - firstSent) / 1e9;
         return new Window(sorted.length, sorted.length / seconds, percentile(sorted, 0.50) / 1e6,
                 percentile(sorted, 0.99) / 1e6, sorted[sorted.length - 1] / 1e6);
+    }
+
+    /**
+     * Records per second over the second half of the output: from the moment half of the records
+     * were visible to the last one visible. A catch-up's start includes the job's first checkpoint
+     * and fresh TaskManager JVMs compiling the job's code (the JIT compiler took as much CPU as the
+     * enrich task in the first seconds); its second half is what the warm cluster sustains.
+     */
+    double secondHalfPerSecond() {
+        long[] visible = new long[size()];
+        int n = 0;
+        for (int i = 0; i < size(); i++) {
+            if (visibleAt.get(i) != NONE) {
+                visible[n++] = visibleAt.get(i);
+            }
+        }
+        Arrays.sort(visible, 0, n);
+        if (n < 2 || visible[n - 1] == visible[n / 2]) {
+            return Double.NaN;
+        }
+        return (n - 1 - n / 2) / ((visible[n - 1] - visible[n / 2]) / 1e9);
     }
 
     private static double percentile(long[] sorted, double q) {

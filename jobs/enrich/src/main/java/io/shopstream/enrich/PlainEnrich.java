@@ -199,6 +199,11 @@ public final class PlainEnrich {
      * measurement times it): returns after the producer's close, which waits for every send.
      */
     public static PlainEnrich toKafka(JobConfig config) {
+        return toKafka(config, () -> {});
+    }
+
+    /** {@link #toKafka(JobConfig)}, calling {@code onEnriched} after each enriched record is handed to the producer. */
+    public static PlainEnrich toKafka(JobConfig config, Runnable onEnriched) {
         Properties props = ProducerSettings.idempotent(config.kafkaProperties(), "shopstream-enrich-plain");
         PlainEnrich loop = new PlainEnrich(config);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
@@ -208,6 +213,7 @@ public final class PlainEnrich {
                 @Override
                 public void enriched(EnrichedEvent event) {
                     producer.send(new ProducerRecord<>(enrichedTopic, utf8(event.customerId()), Json.write(event)));
+                    onEnriched.run();
                 }
 
                 @Override
