@@ -183,7 +183,7 @@ public final class Enricher extends KeyedBroadcastProcessFunction<String, EventO
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<EnrichedEvent> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-            duplicates.forgetExpired(timestamp, ctx.timerService());
+            duplicates.forgetExpired(timestamp);
             return;
         }
         duplicates.forgetFromTheFuture(timestamp);

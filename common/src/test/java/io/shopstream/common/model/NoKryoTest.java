@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.shopstream.common.enrich.EventOrCustomer;
-import io.shopstream.common.enrich.AcceptedId;
 import io.shopstream.common.enrich.HeldQueue;
 import io.shopstream.common.enrich.PendingEvent;
 import io.shopstream.common.json.Parsed;
@@ -25,7 +24,7 @@ class NoKryoTest {
                 Product.class, Customer.class, ProductUpdate.class, CustomerUpdate.class, Event.class,
                 EnrichedEvent.class, Payment.class, DeadLetter.class, CategoryStats.class, Session.class,
                 PaidOrder.class, UnpaidOrder.class, OrphanedPayment.class, PendingEvent.class,
-                EventOrCustomer.class, HeldQueue.class, AcceptedId.class);
+                EventOrCustomer.class, HeldQueue.class);
     }
 
     @ParameterizedTest
