@@ -191,6 +191,23 @@ class EnrichmentOperatorsTest {
         }
 
         @Test
+        void anIdAcceptedAgainFromTheFutureIsNotForgottenByTheWatermark() throws Exception {
+            try (var h = known()) {
+                h.processElement(view("e-1", "c-1", "p", 1_000), 1_000); // expires by the watermark
+                h.processElement(view("e-1", "c-1", "p", YEAR_2099), YEAR_2099); // past its horizon: accepted
+                h.watermark(HORIZON + BUCKET); // the first acceptance's timer
+                h.processElement(view("e-1", "c-1", "p", YEAR_2099), YEAR_2099); // a retry: still remembered
+
+                assertThat(ids(h.extractOutputValues())).containsExactly("e-1@c-1@1000", "e-1@c-1@" + YEAR_2099);
+                assertThat(keysWith(h, DuplicateFilter.IDS_BY_EXPIRY.getName())).isZero();
+                assertThat(h.numEventTimeTimers()).isZero();
+                h.setProcessingTime(2 * HORIZON); // the future acceptance's horizon, in processing time
+                assertThat(keysWith(h, DuplicateFilter.FIRST_SEEN.getName())).isZero();
+                assertThat(h.numProcessingTimeTimers()).isZero();
+            }
+        }
+
+        @Test
         void aTimerThatIsAHeldEventsDeadlineAndAnExpiryDoesBoth() throws Exception {
             try (var h = known()) {
                 h.processElement(view("e-1", "c-1", "p", YEAR_2099), YEAR_2099); // expires at 2 * HORIZON
