@@ -51,6 +51,9 @@ final class BenchCluster implements AutoCloseable {
     private final AtomicBoolean stopWatching = new AtomicBoolean();
     private volatile String phase = "start";
     private String jobId;
+    /** When {@code flink run} was started, and when every subtask of enrich was RUNNING ({@link System#nanoTime()}). */
+    private long submittedAt;
+    private long runningAt;
     private Thread watcher;
 
     private BenchCluster(ClusterBenchOptions options, Duration minPause, FeedData data, LocalCluster cluster) {
@@ -93,10 +96,12 @@ final class BenchCluster implements AutoCloseable {
         phase("submit", "enrich with flink run -p " + options.parallelism() + ", checkpoint interval "
                 + TimeUtils.formatWithHighestUnit(options.checkpointInterval()) + ", min pause "
                 + TimeUtils.formatWithHighestUnit(minPause));
+        submittedAt = System.nanoTime();
         jobId = cluster.cli().submit("enrich", List.of("-p", String.valueOf(options.parallelism())), List.of(
                 "-Dexecution.checkpointing.interval=" + options.checkpointInterval().toMillis() + "ms",
                 "-Dexecution.checkpointing.min-pause=" + minPause.toMillis() + "ms"));
-        Await.until(() -> cluster.rest().allTasksRunning(jobId), Duration.ofSeconds(180), "enrich's subtasks RUNNING");
+        runningAt = Await.until(() -> cluster.rest().allTasksRunning(jobId), Duration.ofSeconds(180),
+                "enrich's subtasks RUNNING");
         OUT.println("  job " + jobId + " RUNNING on " + cluster.rest().subtasksByTaskManager(jobId));
 
         phase("reference", String.format("%,d products and customers, then wait until enrich has read them",
@@ -116,6 +121,15 @@ final class BenchCluster implements AutoCloseable {
     String jobId() {
         return jobId;
     }
+
+    /** The job's start, apart from its steady state: {@code flink run} to RUNNING and to the first output visible. */
+    Startup startup() {
+        return new Startup((runningAt - submittedAt) / 1e9, (timeline.firstVisible() - submittedAt) / 1e9,
+                (timeline.firstSent() - submittedAt) / 1e9);
+    }
+
+    /** Seconds after {@code flink run} was started: every subtask RUNNING, the first record visible, the first event sent. */
+    record Startup(double runningS, double firstVisibleS, double firstSentS) {}
 
     FlinkRest rest() {
         return cluster.rest();

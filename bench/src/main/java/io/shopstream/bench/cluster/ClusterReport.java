@@ -72,6 +72,10 @@ final class ClusterReport {
                 + " wrote it, half a period on average. Before the kill a checkpoint completed every %.1f s; checkpoints"
                 + " took %,.0f ms on average (%,d completed in the run).%n%n",
                 r.checkpointPeriodBeforeKillS(), run.checkpoints().meanDurationMs(), run.checkpoints().completed()));
+        md.append(String.format("**Start-up**, on its own: `flink run` to every subtask RUNNING %.1f s; to the first enriched"
+                        + " record visible %.1f s. In between, the reference data was loaded and read; the first event was sent"
+                        + " %.1f s after `flink run`, and its output was visible with the first checkpoint after it.%n%n",
+                run.startup().runningS(), run.startup().firstVisibleS(), run.startup().firstSentS()));
 
         int after = o.events() - run.sentBeforeKill();
         md.append(String.format("**Recovery.** %.1f s into the feed, after %,d events were sent and a checkpoint had"

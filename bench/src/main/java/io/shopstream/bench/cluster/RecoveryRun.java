@@ -11,7 +11,8 @@ import java.time.Duration;
  * they say otherwise.
  */
 record RecoveryRun(ClusterBenchOptions options, Duration minPause, String machine, String jobId, int referenceRecords,
-        long steadyFrom, Recovery recovery, CheckpointStats checkpoints, Timeline timeline, OutputCheck check)
+        BenchCluster.Startup startup, long steadyFrom, Recovery recovery, CheckpointStats checkpoints, Timeline timeline,
+        OutputCheck check)
         implements ClusterBench.Outcome {
 
     /** Issue 10's targets: every subtask RUNNING within 5 s of the kill, every earlier event visible within 10 s. */
@@ -108,6 +109,8 @@ record RecoveryRun(ClusterBenchOptions options, Duration minPause, String machin
         out.printf("Steady state (sent from %.1f s, after %d checkpoints, to the kill): %,d records, %,.0f records/s,"
                 + " latency p50 %,.0f ms, p99 %,.0f ms, max %,.0f ms%n", steadyFromS(), WARM_UP_CHECKPOINTS, s.records(),
                 s.throughputPerSecond(), s.p50Ms(), s.p99Ms(), s.maxMs());
+        out.printf("Start-up: flink run to every subtask RUNNING %.1f s, to the first record visible %.1f s (first event sent"
+                + " at %.1f s, after the reference data)%n", startup.runningS(), startup.firstVisibleS(), startup.firstSentS());
         out.printf("Whole run (with the recovery):  %,d records, %,.0f records/s, latency p50 %,.0f ms, p99 %,.0f ms,"
                 + " max %,.0f ms%n", w.records(), w.throughputPerSecond(), w.p50Ms(), w.p99Ms(), w.maxMs());
         out.printf("Recovery: kill -9 %s at %.1f s; detected +%.1f s; RUNNING +%.1f s; every earlier event visible +%.1f s;"

@@ -56,7 +56,7 @@ final class RecoveryScenario {
         bench.phase("verify", "enrich's output against PlainEnrich over the same topics");
         OutputCheck check = OutputCheck.of(bench.cluster.bootstrapServers());
         RecoveryRun run = new RecoveryRun(o, bench.minPause, BenchMain.machine(), jobId, bench.data.reference().size(),
-                steadyFrom, recovery, bench.checkpointStats(), timeline, check);
+                bench.startup(), steadyFrom, recovery, bench.checkpointStats(), timeline, check);
         ClusterReport.write(run);
         run.printSummary(OUT);
         return run;

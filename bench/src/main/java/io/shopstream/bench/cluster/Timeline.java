@@ -149,6 +149,17 @@ final class Timeline {
         return first;
     }
 
+    /** The first record visible, in the time base of {@link System#nanoTime()}. */
+    long firstVisible() {
+        long first = Long.MAX_VALUE;
+        for (int i = 0; i < size(); i++) {
+            if (visibleAt.get(i) != NONE) {
+                first = Math.min(first, visibleAt.get(i));
+            }
+        }
+        return first;
+    }
+
     /**
      * Records that became visible before {@code until} (all of them for {@code Long.MAX_VALUE}):
      * throughput is their count over the time from the first send to the last of them visible.
