@@ -140,21 +140,19 @@ final class Timeline {
 
     /** The first send, in the time base of {@link System#nanoTime()}. */
     long firstSent() {
-        long first = Long.MAX_VALUE;
-        for (int i = 0; i < size(); i++) {
-            if (sentAt.get(i) != NONE) {
-                first = Math.min(first, sentAt.get(i));
-            }
-        }
-        return first;
+        return earliest(sentAt);
     }
 
     /** The first record visible, in the time base of {@link System#nanoTime()}. */
     long firstVisible() {
+        return earliest(visibleAt);
+    }
+
+    private long earliest(AtomicLongArray moments) {
         long first = Long.MAX_VALUE;
         for (int i = 0; i < size(); i++) {
-            if (visibleAt.get(i) != NONE) {
-                first = Math.min(first, visibleAt.get(i));
+            if (moments.get(i) != NONE) {
+                first = Math.min(first, moments.get(i));
             }
         }
         return first;
