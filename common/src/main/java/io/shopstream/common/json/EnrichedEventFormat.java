@@ -27,6 +27,8 @@ public final class EnrichedEventFormat implements RecordFormat<EnrichedEvent> {
 
     /** Each thread writes into its own buffer, kept between events; only the result is allocated. */
     private static final ThreadLocal<ByteArrayBuilder> BUFFER = ThreadLocal.withInitial(ByteArrayBuilder::new);
+    /** The same for events written byte by byte. */
+    private static final ThreadLocal<PlainWriter> PLAIN = ThreadLocal.withInitial(PlainWriter::new);
 
     // The output's field names, quoted and encoded once.
     private static final SerializedString EVENT_ID = new SerializedString("eventId");
@@ -111,58 +113,54 @@ public final class EnrichedEventFormat implements RecordFormat<EnrichedEvent> {
         return out.toByteArray();
     }
 
-    private static final ThreadLocal<PlainWriter> PLAIN = ThreadLocal.withInitial(PlainWriter::new);
-
     /**
      * Writes an event whose strings need no escape straight into a byte buffer kept between events;
      * gives up (null) at the first character that would need one. The field names and punctuation
-     * are what Jackson writes: no spaces, {@code "name":value} separated by commas.
+     * are what Jackson writes: no spaces, {@code "name":value} separated by commas, the names from
+     * the same {@link SerializedString} constants.
      */
     private static final class PlainWriter {
 
-        private static final byte[] NULL = ascii("null");
-        // Punctuation and field names, as Jackson writes them.
-        private static final byte[] OPEN_EVENT_ID_NAME = ascii("{\"eventId\":");
-        private static final byte[] TYPE_NAME = ascii(",\"type\":");
-        private static final byte[] CUSTOMER_ID_NAME = ascii(",\"customerId\":");
-        private static final byte[] PRODUCT_ID_NAME = ascii(",\"productId\":");
-        private static final byte[] QUANTITY_NAME = ascii(",\"quantity\":");
-        private static final byte[] ORDER_ID_NAME = ascii(",\"orderId\":");
-        private static final byte[] AMOUNT_CENTS_NAME = ascii(",\"amountCents\":");
-        private static final byte[] TS_NAME = ascii(",\"ts\":");
-        private static final byte[] CATEGORY_NAME = ascii(",\"category\":");
-        private static final byte[] PRODUCT_NAME_NAME = ascii(",\"productName\":");
-        private static final byte[] UNIT_PRICE_CENTS_NAME = ascii(",\"unitPriceCents\":");
-        private static final byte[] COUNTRY_NAME = ascii(",\"country\":");
-        private static final byte[] SEGMENT_NAME = ascii(",\"segment\":");
-        private static final byte[] ENRICHMENT_NAME = ascii(",\"enrichment\":");
-        private static final byte[] CLOSE = ascii("}");
+        private static final byte[] NULL = {'n', 'u', 'l', 'l'};
 
         private byte[] buf = new byte[512];
         private int len;
 
         byte[] write(EnrichedEvent e) {
             len = 0;
-            boolean plain = raw(OPEN_EVENT_ID_NAME) && string(e.eventId())
-                    && raw(TYPE_NAME) && string(nameOf(e.type()))
-                    && raw(CUSTOMER_ID_NAME) && string(e.customerId())
-                    && raw(PRODUCT_ID_NAME) && string(e.productId())
-                    && raw(QUANTITY_NAME) && number(e.quantity())
-                    && raw(ORDER_ID_NAME) && string(e.orderId())
-                    && raw(AMOUNT_CENTS_NAME) && number(e.amountCents())
-                    && raw(TS_NAME) && number(e.ts())
-                    && raw(CATEGORY_NAME) && string(e.category())
-                    && raw(PRODUCT_NAME_NAME) && string(e.productName())
-                    && raw(UNIT_PRICE_CENTS_NAME) && number(e.unitPriceCents())
-                    && raw(COUNTRY_NAME) && string(e.country())
-                    && raw(SEGMENT_NAME) && string(e.segment())
-                    && raw(ENRICHMENT_NAME) && string(nameOf(e.enrichment()))
-                    && raw(CLOSE);
-            return plain ? Arrays.copyOf(buf, len) : null;
+            boolean plain = name('{', EVENT_ID) && string(e.eventId())
+                    && name(',', TYPE) && string(nameOf(e.type()))
+                    && name(',', CUSTOMER_ID) && string(e.customerId())
+                    && name(',', PRODUCT_ID) && string(e.productId())
+                    && name(',', QUANTITY) && number(e.quantity())
+                    && name(',', ORDER_ID) && string(e.orderId())
+                    && name(',', AMOUNT_CENTS) && number(e.amountCents())
+                    && name(',', TS) && number(e.ts())
+                    && name(',', CATEGORY) && string(e.category())
+                    && name(',', PRODUCT_NAME) && string(e.productName())
+                    && name(',', UNIT_PRICE_CENTS) && number(e.unitPriceCents())
+                    && name(',', COUNTRY) && string(e.country())
+                    && name(',', SEGMENT) && string(e.segment())
+                    && name(',', ENRICHMENT) && string(nameOf(e.enrichment()));
+            if (!plain) {
+                return null;
+            }
+            room(1);
+            buf[len++] = '}';
+            return Arrays.copyOf(buf, len);
         }
 
-        private static byte[] ascii(String text) {
-            return text.getBytes(StandardCharsets.US_ASCII);
+        /** {@code before}, then the field's name, quoted, and a colon: the names are the generator's. */
+        private boolean name(char before, SerializedString field) {
+            byte[] quoted = field.asQuotedUTF8();
+            room(quoted.length + 4);
+            buf[len++] = (byte) before;
+            buf[len++] = '"';
+            System.arraycopy(quoted, 0, buf, len, quoted.length);
+            len += quoted.length;
+            buf[len++] = '"';
+            buf[len++] = ':';
+            return true;
         }
 
         private boolean string(String value) {
@@ -189,7 +187,7 @@ public final class EnrichedEventFormat implements RecordFormat<EnrichedEvent> {
 
         private boolean number(long value) {
             if (value == Long.MIN_VALUE) {
-                return raw(ascii(Long.toString(value)));
+                return raw(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
             }
             room(20);
             if (value < 0) {
