@@ -70,18 +70,17 @@ public final class BenchMain {
                 m.flink(job, 1, backend);
             }
             for (int r = 0; r < o.repeats(); r++) {
-                Measurements.Run v = m.plainLoop(job);
+                Measurements.Run v = Measurements.atLeast(o.minPass(), () -> m.plainLoop(job));
                 results.add(job, "plain", 1, v);
-                System.out.printf("%-15s plain loop            run %d: %,12.0f events/s, %.1f cores busy%n", job, r + 1,
-                        v.eventsPerSecond(), v.coresBusy());
+                System.out.printf("%-15s plain loop            run %d: %s%n", job, r + 1, figure(v));
             }
             for (Backend backend : Backend.values()) {
                 for (int p = 1; p <= o.maxParallelism(); p++) {
                     for (int r = 0; r < o.repeats(); r++) {
-                        Measurements.Run v = m.flink(job, p, backend);
+                        int parallelism = p;
+                        Measurements.Run v = Measurements.atLeast(o.minPass(), () -> m.flink(job, parallelism, backend));
                         results.add(job, backend.name(), p, v);
-                        System.out.printf("%-15s Flink %-8s p=%d  run %d: %,12.0f events/s, %.1f cores busy%n", job,
-                                backend, p, r + 1, v.eventsPerSecond(), v.coresBusy());
+                        System.out.printf("%-15s Flink %-8s p=%d  run %d: %s%n", job, backend, p, r + 1, figure(v));
                     }
                 }
             }
@@ -103,6 +102,11 @@ public final class BenchMain {
         Path report = o.out().resolve("report.md");
         Files.writeString(report, Report.markdown(o, results, charts, topicRate, cluster));
         System.out.println("Report: " + report.toAbsolutePath());
+    }
+
+    private static String figure(Measurements.Run v) {
+        return String.format("%,12.0f events/s, %.1f cores busy, %.1f s in %d round%s", v.eventsPerSecond(), v.coresBusy(),
+                v.seconds(), v.rounds(), v.rounds() == 1 ? "" : "s");
     }
 
     private static Path chart(Results results, ShopJob job, int maxParallelism, Path out) throws IOException {
@@ -144,13 +148,17 @@ public final class BenchMain {
     }
 
     /** The command's options; {@link #parse} fails on anything it does not know, before any work. */
-    record Options(int events, int repeats, int maxParallelism, Path out, double eventRate, String rateBootstrapServers,
+    record Options(int events, int repeats, Duration minPass, int maxParallelism, Path out, double eventRate, String rateBootstrapServers,
             KafkaClientProperties rateClient, String rateTopic, Duration rateWindow, List<ShopJob> jobs, String args) {
 
         static final ConfigOption<Integer> EVENTS =
                 key("events").intType().defaultValue(200_000).withDescription("Events generated for the workload (seed 42).");
         static final ConfigOption<Integer> REPEATS =
                 key("repeats").intType().defaultValue(3).withDescription("Measured passes per runner and parallelism.");
+        static final ConfigOption<Duration> MIN_PASS =
+                key("min-pass").durationType().defaultValue(Duration.ofSeconds(10))
+                        .withDescription("The least measured processing time of each figure: rounds over the workload"
+                                + " back to back until it is reached; 0 = one round.");
         static final ConfigOption<Integer> MAX_PARALLELISM =
                 key("max-parallelism").intType().defaultValue(Runtime.getRuntime().availableProcessors())
                         .withDescription("Flink runs at parallelism 1 up to this (default: this machine's cores).");
@@ -173,7 +181,7 @@ public final class BenchMain {
         static final ConfigOption<String> OUT =
                 key("out").stringType().defaultValue("run/bench").withDescription("Folder of the report and charts.");
 
-        static final List<ConfigOption<?>> ALL = List.of(EVENTS, REPEATS, MAX_PARALLELISM, EVENT_RATE, JOBS,
+        static final List<ConfigOption<?>> ALL = List.of(EVENTS, REPEATS, MIN_PASS, MAX_PARALLELISM, EVENT_RATE, JOBS,
                 RATE_BOOTSTRAP_SERVERS, RATE_TOPIC, RATE_WINDOW, ShopOptions.KAFKA_PROPERTIES_FILE, OUT);
 
         static Options parse(String... args) {
@@ -182,6 +190,9 @@ public final class BenchMain {
                 if (p.get(option) < 1) {
                     throw new ConfigException("Option '" + option.key() + "' must be at least 1, got " + p.get(option));
                 }
+            }
+            if (p.get(MIN_PASS).isNegative()) {
+                throw new ConfigException("Option 'min-pass' must be at least 0, got " + CommandLine.format(p.get(MIN_PASS)));
             }
             if (!(p.get(EVENT_RATE) >= 0) || Double.isInfinite(p.get(EVENT_RATE))) {
                 throw new ConfigException("Option 'event-rate' must be a number of at least 0, got " + p.get(EVENT_RATE));
@@ -201,7 +212,7 @@ public final class BenchMain {
                 throw new ConfigException("Option 'rate-window' must be at least 1 s, got "
                         + CommandLine.format(p.get(RATE_WINDOW)));
             }
-            return new Options(p.get(EVENTS), p.get(REPEATS), p.get(MAX_PARALLELISM), Path.of(p.get(OUT)),
+            return new Options(p.get(EVENTS), p.get(REPEATS), p.get(MIN_PASS), p.get(MAX_PARALLELISM), Path.of(p.get(OUT)),
                     p.get(EVENT_RATE), servers, rateClient, topic, p.get(RATE_WINDOW), jobs(p.get(JOBS)),
                     String.join(" ", args));
         }

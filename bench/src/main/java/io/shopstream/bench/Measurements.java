@@ -110,17 +110,50 @@ public final class Measurements {
     }
 
     /**
-     * One measured pass: input records per second, the cores this process kept busy meanwhile
-     * (NaN where the JVM does not report its CPU time), and the tally of what it wrote.
+     * One measured figure: input records per second, the cores this process kept busy meanwhile
+     * (NaN where the JVM does not report its CPU time), the tally of what the last round wrote, the
+     * seconds measured (NaN when not known) and the rounds over the workload they took.
      */
-    public record Run(double eventsPerSecond, double coresBusy, OutputTally.Figures output) {
+    public record Run(double eventsPerSecond, double coresBusy, OutputTally.Figures output, double seconds, int rounds) {
 
         public Run(double eventsPerSecond, double coresBusy) {
-            this(eventsPerSecond, coresBusy, null);
+            this(eventsPerSecond, coresBusy, null, Double.NaN, 1);
+        }
+
+        Run(double eventsPerSecond, double coresBusy, OutputTally.Figures output, double seconds) {
+            this(eventsPerSecond, coresBusy, output, seconds, 1);
         }
     }
 
-    /** The plain single-threaded loop: parse, process, serialize every output. */
+    /** One round over the workload: a plain loop's or a Flink job's. */
+    @FunctionalInterface
+    public interface Round {
+        Run run() throws Exception;
+    }
+
+    /**
+     * Rounds of {@code round} back to back, each checked as it ends, until their measured time adds
+     * up to {@code minimum} (one round when it is zero): a figure from a pass of a few seconds
+     * mostly measures the JIT, a checkpoint or a compaction that happened to fall in it. The figure
+     * is the inputs of every round over their measured time; the cores busy are weighted by time.
+     */
+    public static Run atLeast(Duration minimum, Round round) throws Exception {
+        double seconds = 0;
+        double inputs = 0;
+        double cpuSeconds = 0;
+        int rounds = 0;
+        Run last;
+        do {
+            last = round.run();
+            rounds++;
+            seconds += last.seconds();
+            inputs += last.eventsPerSecond() * last.seconds();
+            cpuSeconds += last.coresBusy() * last.seconds();
+        } while (seconds * 1000 < minimum.toMillis());
+        return new Run(inputs / seconds, cpuSeconds / seconds, last.output(), seconds, rounds);
+    }
+
+    /** One round of the plain single-threaded loop: parse, process, serialize every output. */
     public Run plainLoop(ShopJob job) {
         // Read around the loop, not sampled: a short pass (the smoke test's) can end within a millisecond.
         long cpuBefore = CpuSampler.processCpuNanos();
@@ -138,7 +171,7 @@ public final class Measurements {
             throw new IllegalStateException("the plain loop of " + job.name() + " wrote " + output + ", before " + before);
         }
         return new Run(events(job) / (nanos / 1e9),
-                cpuBefore < 0 ? Double.NaN : (double) (cpuAfter - cpuBefore) / Math.max(1, nanos), output);
+                cpuBefore < 0 ? Double.NaN : (double) (cpuAfter - cpuBefore) / Math.max(1, nanos), output, nanos / 1e9);
     }
 
     /** What the plain loop of {@code job} writes; runs it once if it has not run yet. */
@@ -150,8 +183,8 @@ public final class Measurements {
     // ------------------------------------------------------------------ Flink
 
     /**
-     * The same job on a local Flink (MiniCluster in this JVM) at {@code parallelism}, checkpointing
-     * every second, fed from memory, writing to a discarding sink.
+     * One round of the same job on a local Flink (MiniCluster in this JVM) at {@code parallelism},
+     * checkpointing every second, fed from memory, writing to a discarding sink.
      */
     public Run flink(ShopJob job, int parallelism, Backend backend) throws Exception {
         // A short idle timeout: a partition holds the watermark for one idle timeout after it
@@ -194,7 +227,7 @@ public final class Measurements {
                         + " %s %s: a pass that loses, duplicates or still holds outputs is not a measurement", job.name(),
                         parallelism, backend, output, kinds, plain, expectedKinds.get(job)));
             }
-            return new Run(events(job) / seconds, cores, output);
+            return new Run(events(job) / seconds, cores, output, seconds);
         }
     }
 

@@ -30,14 +30,20 @@ final class Report {
                 .append(" generated events (seed 42) with their payments, replayed from memory; each figure is the mean of ")
                 .append(o.repeats())
                 .append(" runs with its standard deviation and range, after one uncounted warm-up pass of each"
-                        + " runner (JIT). Flink runs on a local MiniCluster with the jobs' own Flink settings and"
+                        + " runner (JIT). Each run lasts at least ")
+                .append(TimeUtils.formatWithHighestUnit(o.minPass()))
+                .append(" of measured processing: rounds over the workload back to back, each checked, until their"
+                        + " measured time adds up to that; the figure is the inputs of every round over their measured"
+                        + " time (the column \"measured per figure\" shows the spread of that time and the rounds)."
+                        + " Flink runs on a local MiniCluster with the jobs' own Flink settings and"
                         + " checkpoints every second, from an in-memory source to a discarding sink, outputs serialized"
                         + " to JSON, timed from the first record read to the last output written (the job's start-up"
                         + " and shut-down excluded); the plain loop parses, processes and serializes the same records in"
-                        + " one thread. Every Flink pass is checked against the plain loop's outputs (their count"
-                        + " and an order-independent checksum, see `OutputTally`): a pass that lost, duplicated or"
-                        + " still held outputs at the end of its input would stop the command. Cores busy: this process's CPU time over the same span divided by its length,"
-                        + " every thread counted (Flink's tasks, RocksDB's flushes and compactions, GC, JIT); this machine"
+                        + " one thread. Every Flink round is one job, checked against the plain loop's outputs (their"
+                        + " count and an order-independent checksum, see `OutputTally`): a round that lost, duplicated or"
+                        + " still held outputs at the end of its input would stop the command. Cores busy: this"
+                        + " process's CPU time over the same span divided by its length, every thread counted (Flink's"
+                        + " tasks, RocksDB's flushes and compactions, GC, JIT); this machine"
                         + " has " + Runtime.getRuntime().availableProcessors() + ". A runner that already keeps every core"
                         + " busy at parallelism 1 cannot gain from parallelism 2 on this machine.\n\n");
         md.append(yourEventRate(o, topicRate)).append("\n\n");
@@ -45,13 +51,13 @@ final class Report {
             Results.Stats plain = r.stats(job, "plain", 1);
             md.append("## ").append(job.name()).append("\n\n");
             md.append(String.format("Input per pass: %,d %s; events/s counts these.%n%n", r.input(job), Measurements.INPUTS.get(job)));
-            md.append("| runner | parallelism | events/s (mean ± sd) | range | vs plain loop | cores busy |\n"
-                    + "|---|---|---|---|---|---|\n");
-            md.append(row("plain loop", 1, plain, plain, r.coresBusy(job, "plain", 1)));
+            md.append("| runner | parallelism | events/s (mean ± sd) | range | vs plain loop | measured per figure | cores busy |\n"
+                    + "|---|---|---|---|---|---|---|\n");
+            md.append(row("plain loop", 1, plain, plain, r.lengths(job, "plain", 1), r.coresBusy(job, "plain", 1)));
             for (Backend b : Backend.values()) {
                 for (int p = 1; p <= maxP; p++) {
                     md.append(row("Flink, " + lower(b) + " state", p, r.stats(job, b.name(), p), plain,
-                            r.coresBusy(job, b.name(), p)));
+                            r.lengths(job, b.name(), p), r.coresBusy(job, b.name(), p)));
                 }
             }
             md.append('\n');
@@ -164,9 +170,10 @@ final class Report {
         return b.name().toLowerCase(Locale.ROOT);
     }
 
-    private static String row(String runner, int p, Results.Stats s, Results.Stats plain, double cores) {
-        return String.format("| %s | %d | %,.0f ± %,.0f | %,.0f – %,.0f | %.2fx | %s |%n", runner, p, s.mean(), s.stdev(),
-                s.min(), s.max(), s.mean() / plain.mean(), Double.isNaN(cores) ? "–" : String.format("%.1f", cores));
+    private static String row(String runner, int p, Results.Stats s, Results.Stats plain, String lengths, double cores) {
+        return String.format("| %s | %d | %,.0f ± %,.0f | %,.0f – %,.0f | %.2fx | %s | %s |%n", runner, p, s.mean(),
+                s.stdev(), s.min(), s.max(), s.mean() / plain.mean(), lengths,
+                Double.isNaN(cores) ? "–" : String.format("%.1f", cores));
     }
 
     /** Why parallelism 2 could not help, when parallelism 1 already used (nearly) the whole machine. */

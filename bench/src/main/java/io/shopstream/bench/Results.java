@@ -17,6 +17,7 @@ final class Results {
 
     private final Map<String, List<Double>> values = new LinkedHashMap<>();
     private final Map<String, List<Double>> cores = new LinkedHashMap<>();
+    private final Map<String, List<Measurements.Run>> runs = new LinkedHashMap<>();
     private final Map<ShopJob, Integer> inputs = new HashMap<>();
 
     void input(ShopJob job, int records) {
@@ -38,6 +39,7 @@ final class Results {
     void add(ShopJob job, String runner, int parallelism, Measurements.Run run) {
         String key = job + "/" + runner + "/" + parallelism;
         values.computeIfAbsent(key, k -> new ArrayList<>()).add(run.eventsPerSecond());
+        runs.computeIfAbsent(key, k -> new ArrayList<>()).add(run);
         if (!Double.isNaN(run.coresBusy())) {
             cores.computeIfAbsent(key, k -> new ArrayList<>()).add(run.coresBusy());
         }
@@ -47,6 +49,25 @@ final class Results {
     double coresBusy(ShopJob job, String runner, int parallelism) {
         List<Double> v = cores.get(job + "/" + runner + "/" + parallelism);
         return v == null ? Double.NaN : v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /**
+     * How long the figures' measurements were, as "10.3 – 12.1 s, 3 – 4 rounds" (one number where
+     * they agree), or a dash when their time is not known.
+     */
+    String lengths(ShopJob job, String runner, int parallelism) {
+        List<Measurements.Run> v = runs.getOrDefault(job + "/" + runner + "/" + parallelism, List.of());
+        if (v.isEmpty() || v.stream().anyMatch(run -> Double.isNaN(run.seconds()))) {
+            return "–";
+        }
+        double shortest = v.stream().mapToDouble(Measurements.Run::seconds).min().orElseThrow();
+        double longest = v.stream().mapToDouble(Measurements.Run::seconds).max().orElseThrow();
+        int fewest = v.stream().mapToInt(Measurements.Run::rounds).min().orElseThrow();
+        int most = v.stream().mapToInt(Measurements.Run::rounds).max().orElseThrow();
+        String seconds = String.format("%.1f", shortest).equals(String.format("%.1f", longest))
+                ? String.format("%.1f s", shortest) : String.format("%.1f – %.1f s", shortest, longest);
+        String rounds = fewest == most ? String.valueOf(fewest) : fewest + " – " + most;
+        return seconds + ", " + rounds + (most == 1 ? " round" : " rounds");
     }
 
     Stats stats(ShopJob job, String runner, int parallelism) {

@@ -29,6 +29,13 @@ class BenchOptionsTest {
     }
 
     @Test
+    void eachFigureIsAtLeastTenSecondsOfProcessingUnlessToldOtherwise() {
+        assertThat(Options.parse().minPass()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(Options.parse("--min-pass", "0").minPass()).isZero();
+        assertThat(Options.parse("--min-pass", "1 min").minPass()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
     void measuresTheJobsAskedForInTheSuitesOrder() {
         assertThat(Options.parse().jobs()).containsExactlyElementsOf(SuiteJobs.ALL);
         assertThat(Options.parse("--jobs", "payments,enrich").jobs()).containsExactly(EnrichJob.JOB, PaymentsJob.JOB);
@@ -63,6 +70,8 @@ class BenchOptionsTest {
                 "500ms")).hasMessage("Option 'rate-window' must be at least 1 s, got 500 ms");
         assertThatThrownBy(() -> Options.parse("--events", "lots")).hasMessageStartingWith("Invalid value 'lots' for 'events'");
         assertThatThrownBy(() -> Options.parse("--repeats", "0")).hasMessage("Option 'repeats' must be at least 1, got 0");
+        assertThatThrownBy(() -> Options.parse("--min-pass", "a while"))
+                .hasMessageStartingWith("Invalid value 'a while' for 'min-pass' (default 10 s)");
         assertThatThrownBy(() -> Options.parse("--event-rate", "-5"))
                 .hasMessage("Option 'event-rate' must be a number of at least 0, got -5.0");
         assertThatThrownBy(() -> Options.parse("--rate-topic")).hasMessage("Missing value after '--rate-topic'");

@@ -21,8 +21,9 @@ class BenchSmokeTest {
         // Parallelism 1 only: each Flink run starts its own MiniCluster (seconds each on a small
         // machine), and 4 jobs x 2 backends x 2 parallelisms would take a minute. ReportTest
         // covers the report at parallelism 2.
-        BenchMain.main(new String[] {"--events", "1000", "--repeats", "1", "--max-parallelism", "1", "--out", out.toString(),
-                "--event-rate", "500"});
+        // A short least time per figure: the plain loops (milliseconds for 1,000 events) take rounds.
+        BenchMain.main(new String[] {"--events", "1000", "--repeats", "1", "--min-pass", "50ms", "--max-parallelism", "1",
+                "--out", out.toString(), "--event-rate", "500"});
 
         try (Stream<Path> files = Files.list(out)) {
             assertThat(files.map(f -> f.getFileName().toString()).sorted().toList()).containsExactly(
@@ -44,6 +45,8 @@ class BenchSmokeTest {
         // Every row ends with the cores it kept busy, measured (a number, not the dash of "not measured").
         assertThat(report.lines().filter(l -> l.startsWith("| plain loop |") || l.startsWith("| Flink,")))
                 .hasSize(12).allSatisfy(row -> assertThat(row).matches(".*\\| \\d+\\.\\d \\|$"));
+        assertThat(report.lines().filter(l -> l.startsWith("| plain loop |")))
+                .hasSize(4).allSatisfy(row -> assertThat(row).matches(".*\\| \\d+\\.\\d s, \\d+ rounds \\|.*"));
         assertThat(count(report, "](throughput-")).isEqualTo(4);
         assertThat(count(report, "your 500 events/s")).isEqualTo(4);
         assertThat(report).contains("Your event rate: 500 events/s (`--event-rate`).", "Not measured by this command");

@@ -42,13 +42,32 @@ class ReportTest {
             }
         }
         String md = Report.markdown(Options.parse("--max-parallelism", "2"), r, List.of(), null, null);
-        assertThat(count(md, "| plain loop | 1 | 100,000 ± 0 | 100,000 – 100,000 | 1.00x | 1.0 |")).isEqualTo(4);
-        assertThat(count(md, "| Flink, heap state | 1 | 50,000 ± 0 | 50,000 – 50,000 | 0.50x | 1.9 |")).isEqualTo(4);
+        assertThat(count(md, "| plain loop | 1 | 100,000 ± 0 | 100,000 – 100,000 | 1.00x | – | 1.0 |")).isEqualTo(4);
+        assertThat(count(md, "| Flink, heap state | 1 | 50,000 ± 0 | 50,000 – 50,000 | 0.50x | – | 1.9 |")).isEqualTo(4);
         assertThat(md).contains("p=2 >= 1.5x p=1 (heap): MISSED (at parallelism 1 this runner already kept 1.9 of the "
                 + Runtime.getRuntime().availableProcessors() + " cores busy).");
         // Without CPU figures the column shows a dash.
         assertThat(Report.markdown(Options.parse("--max-parallelism", "2"), results(2), List.of(), null, null))
                 .contains("| 1.00x | – |");
+    }
+
+    @Test
+    void everyFigureShowsHowLongItsMeasurementWasAndInHowManyRounds() {
+        Results r = results(1);
+        ShopJob enrich = SuiteJobs.ALL.get(0);
+        r.add(enrich, "HEAP", 2, new Measurements.Run(40_000, 1.5, null, 10.04, 4));
+        r.add(enrich, "HEAP", 2, new Measurements.Run(44_000, 1.5, null, 12.96, 3));
+        r.add(enrich, "ROCKSDB", 2, new Measurements.Run(20_000, 1.5, null, 21.0, 1));
+        r.add(enrich, "ROCKSDB", 2, new Measurements.Run(20_000, 1.5, null, 21.04, 1));
+        for (ShopJob job : SuiteJobs.ALL.subList(1, SuiteJobs.ALL.size())) {
+            r.add(job, "HEAP", 2, 60_000);
+            r.add(job, "ROCKSDB", 2, 30_000);
+        }
+        String md = Report.markdown(Options.parse("--max-parallelism", "2", "--min-pass", "10s"), r, List.of(), null, null);
+        assertThat(md).contains("| Flink, heap state | 2 | 42,000 ± 2,828 | 40,000 – 44,000 | 0.42x | 10.0 – 13.0 s, 3 – 4 rounds"
+                + " | 1.5 |");
+        assertThat(md).contains("| Flink, rocksdb state | 2 | 20,000 ± 0 | 20,000 – 20,000 | 0.20x | 21.0 s, 1 round | 1.5 |");
+        assertThat(md).contains("Each run lasts at least 10 s of measured processing");
     }
 
     @Test
