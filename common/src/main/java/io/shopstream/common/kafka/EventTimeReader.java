@@ -175,6 +175,13 @@ final class EventTimeReader<T> implements SourceReader<T, KafkaPartitionSplit> {
                 p.returnedAt = System.nanoTime();
                 outputOf(p).markActive(); // at its old watermark, or the combined one (below), which it holds for now
                 holdAtCombined(p);
+                // Tell the enumerator now, not at the next look: until it knows, it combines as if
+                // this instance were still idle, and a rise of the others computed so (a backlog
+                // they read meanwhile) would come back here as a hold above what this partition is
+                // about to deliver, making it late. The report goes out before this task
+                // acknowledges its next checkpoint, so anything written after the records read
+                // here are committed is combined with this instance active.
+                report();
                 LOG.info("{}: delivers again after being idle; holds the watermark at {} for {} ms", p.splitId,
                         p.emitted, idleNanos / 1_000_000);
             }

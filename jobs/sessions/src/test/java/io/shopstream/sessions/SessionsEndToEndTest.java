@@ -143,16 +143,10 @@ class SessionsEndToEndTest {
      * back) would be late. Held at the source's combined watermark, it takes part at once: nothing
      * is late. This is how the sessions tests failed in CI when one instance went idle 0.1 s
      * before the bulk arrived (issue 13).
-     *
-     * <p>From its return to its last batch the instance must not be quiet for an idle timeout:
-     * then it is idle again, and its last batch is rightly late. That stretch is two waits for
-     * the input to be consumed (each at least one checkpoint) and two writes; with the 3 s timeout
-     * this test had, one CI run in about 15 found all of the last batch late, most likely so. The
-     * timeout is 8 s now, and the others deliver for longer than that first.
      */
     @Test
     void anInstanceBackFromIdleHoldsTheWatermarkWhereTheOthersLeftIt() throws Exception {
-        JobConfig config = config(4, "hashmap", "10 s", "--source.idle-timeout", "8 s");
+        JobConfig config = config(4, "hashmap", "10 s", "--source.idle-timeout", "3 s");
         String topic = config.get(ShopOptions.TOPIC_ENRICHED);
         List<EnrichedEvent> all = new ArrayList<>();
         JobClient job = BED.start(config, 2, JobHooks.NONE);
@@ -164,7 +158,7 @@ class SessionsEndToEndTest {
             // the watermark moves with 1 and 3 alone (to 20 s - 5 s).
             for (int i = 1; i <= 10; i++) {
                 write(topic, all, new int[] {1, 3}, i * 2_000L, i * 2_000L, 1);
-                Thread.sleep(1_000);
+                Thread.sleep(500);
             }
             // 0 and 2 come back just ahead of that watermark; then 1 and 3 bring a backlog that
             // runs 30 s further; then 0 and 2 deliver the rest of theirs.
