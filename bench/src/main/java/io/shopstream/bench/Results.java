@@ -15,8 +15,7 @@ final class Results {
 
     record Stats(double mean, double stdev, double min, double max, int runs) {}
 
-    private final Map<String, List<Double>> values = new LinkedHashMap<>();
-    private final Map<String, List<Double>> cores = new LinkedHashMap<>();
+    /** Every figure, by job, runner and parallelism ({@link #key}). */
     private final Map<String, List<Measurements.Run>> runs = new LinkedHashMap<>();
     private final Map<ShopJob, Integer> inputs = new HashMap<>();
 
@@ -37,18 +36,21 @@ final class Results {
     }
 
     void add(ShopJob job, String runner, int parallelism, Measurements.Run run) {
-        String key = job + "/" + runner + "/" + parallelism;
-        values.computeIfAbsent(key, k -> new ArrayList<>()).add(run.eventsPerSecond());
-        runs.computeIfAbsent(key, k -> new ArrayList<>()).add(run);
-        if (!Double.isNaN(run.coresBusy())) {
-            cores.computeIfAbsent(key, k -> new ArrayList<>()).add(run.coresBusy());
-        }
+        runs.computeIfAbsent(key(job, runner, parallelism), k -> new ArrayList<>()).add(run);
     }
 
-    /** Mean cores busy over the runs, or NaN when not measured. */
+    private static String key(ShopJob job, String runner, int parallelism) {
+        return job + "/" + runner + "/" + parallelism;
+    }
+
+    private List<Measurements.Run> runs(ShopJob job, String runner, int parallelism) {
+        return runs.getOrDefault(key(job, runner, parallelism), List.of());
+    }
+
+    /** Mean cores busy over the runs that measured them, or NaN when none did. */
     double coresBusy(ShopJob job, String runner, int parallelism) {
-        List<Double> v = cores.get(job + "/" + runner + "/" + parallelism);
-        return v == null ? Double.NaN : v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        return runs(job, runner, parallelism).stream().mapToDouble(Measurements.Run::coresBusy)
+                .filter(cores -> !Double.isNaN(cores)).average().orElse(Double.NaN);
     }
 
     /**
@@ -56,7 +58,7 @@ final class Results {
      * they agree), or a dash when their time is not known.
      */
     String lengths(ShopJob job, String runner, int parallelism) {
-        List<Measurements.Run> v = runs.getOrDefault(job + "/" + runner + "/" + parallelism, List.of());
+        List<Measurements.Run> v = runs(job, runner, parallelism);
         if (v.isEmpty() || v.stream().anyMatch(run -> Double.isNaN(run.seconds()))) {
             return "–";
         }
@@ -71,8 +73,8 @@ final class Results {
     }
 
     Stats stats(ShopJob job, String runner, int parallelism) {
-        List<Double> v = values.get(job + "/" + runner + "/" + parallelism);
-        if (v == null || v.isEmpty()) {
+        List<Double> v = runs(job, runner, parallelism).stream().map(Measurements.Run::eventsPerSecond).toList();
+        if (v.isEmpty()) {
             throw new IllegalArgumentException("no measurement for " + job + " " + runner + " p" + parallelism);
         }
         double mean = v.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
